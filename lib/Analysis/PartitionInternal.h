@@ -12,6 +12,7 @@
 #include "neuron/Analysis/Partition.h"
 
 #include <chrono>
+#include <cmath>
 #include <limits>
 
 namespace neuron {
