@@ -315,9 +315,17 @@ Status neuron::partition::partition(const PartitionGraph &graph,
       algorithm = Algorithm::IdealDP;
     }
   } else {
-    for (const std::vector<unsigned> &order :
-         makeTopologicalOrders(problem, options.randomOrders, options.seed)) {
-      keepBest(problem, cutOrder(problem, order, false, kInf), best);
+    // Each separable cut costs about 25 probes of O(positions * stages);
+    // large graphs try fewer orders so the fallback stays well under a second.
+    double probeWork = 25.0 * problem.numGroups * k;
+    unsigned maxOrders = std::max(3.0, std::min(1e3, 2e8 / probeWork));
+    std::vector<std::vector<unsigned>> orders =
+        makeTopologicalOrders(problem, options.randomOrders, options.seed);
+    if (orders.size() > maxOrders)
+      orders.resize(maxOrders);
+    for (const std::vector<unsigned> &order : orders) {
+      // The result is only a heuristic, so a coarse bisection is enough.
+      keepBest(problem, cutOrder(problem, order, false, kInf, 1e-7), best);
       if (exactAffordable(best.valid() ? best.maxLoad : kInf))
         keepBest(problem, cutOrder(problem, order, true, best.maxLoad), best);
     }

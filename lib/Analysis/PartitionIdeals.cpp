@@ -414,8 +414,9 @@ IdealOutcome
 detail::solveIdeals(const Problem &problem, const PartitionOptions &options,
                     double bound, std::chrono::steady_clock::time_point deadline,
                     GroupSolution &solution) {
-  // The enumeration recurses once per group of a stage.
-  if (problem.numGroups > 20000)
+  // The enumeration recurses once per group of a stage, and a DAG this large
+  // has far too many ideals for the budget anyway.
+  if (problem.numGroups > 5000)
     return IdealOutcome::OverBudget;
   IdealSearch search(problem, options, bound, deadline);
   return search.run(solution);

@@ -93,10 +93,11 @@ bool hasUniqueOrder(const Problem &problem);
 /// otherwise an upper bound of each load that ignores values skipping over a
 /// whole stage is minimised by bisection in O(P * numStages) per probe (exact
 /// when no edge skips a position). Only solutions with max-load <= `bound`
-/// are searched. Returns an invalid solution when none exists.
+/// are searched; the bisection stops at relative width `tolerance`. Returns an
+/// invalid solution when none exists.
 GroupSolution cutOrder(const Problem &problem,
                        const std::vector<unsigned> &order, bool exactCosts,
-                       double bound);
+                       double bound, double tolerance = 1e-10);
 
 /// True if no original edge skips over a group position of `order`, so that
 /// interval loads are separable and the bisection in cutOrder is exact.

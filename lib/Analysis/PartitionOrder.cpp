@@ -148,9 +148,12 @@ detail::makeTopologicalOrders(const Problem &problem, unsigned randomOrders,
       key[g] = double(rng.next() >> 11);
     orders.push_back(kahnByKey(problem, key));
   }
-  std::sort(orders.begin(), orders.end());
-  orders.erase(std::unique(orders.begin(), orders.end()), orders.end());
-  return orders;
+  // Drop duplicates but keep the deterministic orders first.
+  std::vector<std::vector<unsigned>> unique;
+  for (std::vector<unsigned> &order : orders)
+    if (std::find(unique.begin(), unique.end(), order) == unique.end())
+      unique.push_back(std::move(order));
+  return unique;
 }
 
 namespace {
@@ -216,7 +219,8 @@ struct OrderData {
 
 /// Bisection on the max-load with separable interval costs A(b) + C(a), an
 /// upper bound of the exact load that is exact for separable orders.
-static GroupSolution cutSeparable(const OrderData &data, double bound) {
+static GroupSolution cutSeparable(const OrderData &data, double bound,
+                                  double tolerance) {
   const Problem &problem = data.problem;
   const PartitionGraph &graph = *problem.graph;
   unsigned P = data.P, k = problem.numStages;
@@ -224,9 +228,9 @@ static GroupSolution cutSeparable(const OrderData &data, double bound) {
   // A[b] = W(b) + F(b), C[a] = F(a) - W(a) where W(p) is the node cost and
   // F(p) the edge costs of nodes in the first p positions read by later ones.
   std::vector<unsigned> remaining(problem.numNodes, 0);
-  std::vector<double> A(P + 1), C(P + 1);
+  std::vector<double> A(P + 1), C(P + 1), W(P + 1);
   double weight = 0.0, frontier = 0.0;
-  A[0] = C[0] = 0.0;
+  A[0] = C[0] = W[0] = 0.0;
   for (unsigned p = 1; p <= P; ++p) {
     unsigned g = data.order[p - 1];
     for (unsigned x : problem.members[g]) {
@@ -241,33 +245,60 @@ static GroupSolution cutSeparable(const OrderData &data, double bound) {
           frontier -= graph.nodes[q].edgeCost;
     A[p] = weight + frontier;
     C[p] = frontier - weight;
+    W[p] = weight;
   }
   A[P] = weight; // nothing leaves the last stage
 
-  std::vector<unsigned char> feasible((k + 1) * (P + 1), 0);
-  auto at = [&](unsigned s, unsigned b) -> unsigned char & {
-    return feasible[s * (P + 1) + b];
+  // Stage loads are at least their node costs, so after s stages of load
+  // <= B the boundary b satisfies W(b) <= s B and W(P) - W(b) <= (k - s) B.
+  // Near the optimum these bands are narrow, which makes a probe much cheaper
+  // than O(P * k).
+  std::vector<unsigned> bandLo(k + 1), bandHi(k + 1);
+  std::vector<std::vector<unsigned char>> feasible(k + 1);
+  auto at = [&](unsigned s, unsigned b) -> bool {
+    return b >= bandLo[s] && b <= bandHi[s] && feasible[s][b - bandLo[s]];
   };
   auto probe = [&](double B) {
-    std::fill(feasible.begin(), feasible.end(), 0);
-    at(0, 0) = 1;
+    bandLo[0] = bandHi[0] = 0;
+    feasible[0].assign(1, 1);
     std::deque<unsigned> window;
     for (unsigned s = 1; s <= k; ++s) {
+      unsigned lo = s, hi = P - (k - s);
+      if (std::isfinite(B)) {
+        double need = W[P] - slack((k - s) * B);
+        lo = std::max<unsigned>(
+            lo, std::lower_bound(W.begin(), W.end(), need) - W.begin());
+        hi = std::min<unsigned>(
+            hi, std::upper_bound(W.begin(), W.end(), slack(s * B)) -
+                    W.begin() - 1);
+      }
+      if (lo > hi)
+        return false;
+      bandLo[s] = lo;
+      bandHi[s] = hi;
+      feasible[s].assign(hi - lo + 1, 0);
       window.clear();
-      for (unsigned b = s; b + (k - s) <= P; ++b) {
-        unsigned a = b - 1;
-        if (at(s - 1, a)) {
-          while (!window.empty() && C[window.back()] >= C[a])
+      unsigned nextA = bandLo[s - 1];
+      bool any = false;
+      for (unsigned b = lo; b <= hi; ++b) {
+        for (; nextA < b && nextA <= bandHi[s - 1]; ++nextA) {
+          if (!at(s - 1, nextA))
+            continue;
+          while (!window.empty() && C[window.back()] >= C[nextA])
             window.pop_back();
-          window.push_back(a);
+          window.push_back(nextA);
         }
         while (!window.empty() && window.front() < data.lo[b])
           window.pop_front();
-        if (!window.empty() && C[window.front()] + A[b] <= B)
-          at(s, b) = 1;
+        if (!window.empty() && C[window.front()] + A[b] <= B) {
+          feasible[s][b - lo] = 1;
+          any = true;
+        }
       }
+      if (!any)
+        return false;
     }
-    return at(k, P) != 0;
+    return at(k, P);
   };
   // Stage boundaries of a solution of the last successful probe at B.
   auto reconstruct = [&](double B, double &estimate) {
@@ -277,7 +308,9 @@ static GroupSolution cutSeparable(const OrderData &data, double bound) {
     unsigned b = P;
     for (unsigned s = k; s >= 1; --s) {
       unsigned best = ~0u;
-      for (unsigned a = data.lo[b]; a < b; ++a)
+      unsigned first = std::max(data.lo[b], bandLo[s - 1]);
+      unsigned last = std::min(b - 1, bandHi[s - 1]);
+      for (unsigned a = first; a <= last; ++a)
         if (at(s - 1, a) && C[a] + A[b] <= B &&
             (best == ~0u || C[a] < C[best]))
           best = a;
@@ -293,7 +326,8 @@ static GroupSolution cutSeparable(const OrderData &data, double bound) {
     return GroupSolution();
   std::vector<unsigned> bounds = reconstruct(hi, hi);
   double lo = problem.lowerBound * (1 - 1e-12);
-  for (int iter = 0; iter < 100 && hi - lo > 1e-10 * std::abs(hi); ++iter) {
+  for (int iter = 0; iter < 100 && hi - lo > tolerance * std::abs(hi);
+       ++iter) {
     double mid = 0.5 * (lo + hi);
     if (probe(mid))
       bounds = reconstruct(mid, hi);
@@ -368,7 +402,9 @@ static GroupSolution cutExact(const OrderData &data, double bound) {
 
 GroupSolution detail::cutOrder(const Problem &problem,
                                const std::vector<unsigned> &order,
-                               bool exactCosts, double bound) {
+                               bool exactCosts, double bound,
+                               double tolerance) {
   OrderData data(problem, order);
-  return exactCosts ? cutExact(data, bound) : cutSeparable(data, bound);
+  return exactCosts ? cutExact(data, bound)
+                    : cutSeparable(data, bound, tolerance);
 }
