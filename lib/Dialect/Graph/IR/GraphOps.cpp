@@ -16,6 +16,9 @@ static RankedTensorType tensorOf(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
 
+// Note: ODS getters of I64Attr return uint64_t; axes are cast to int64_t
+// before they are printed so that -1 reads as -1.
+
 //===----------------------------------------------------------------------===//
 // Constants and weights
 //===----------------------------------------------------------------------===//
@@ -174,6 +177,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
     auto b = cast<RankedTensorType>(bias.getType());
     if (b.getRank() != 1 || b.getDimSize(0) != filters)
       return emitOptionalError(loc, "bias must be 1-D of size ", filters);
+    // ONNX Conv types X, W and B alike (T).
+    if (b.getElementType() != x.getElementType())
+      return emitOptionalError(loc, "bias must have the element type of the "
+                                    "input");
   }
   SmallVector<int64_t> shape = {x.getDimSize(0), filters};
   for (int i = 0; i < 2; ++i) {
@@ -224,7 +231,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
   auto x = cast<RankedTensorType>(adaptor.getInput().getType());
   std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), x.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "axis ",
+                             static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for rank ", x.getRank());
   ArrayRef<int64_t> normalized = x.getShape().drop_front(*axis);
   for (Value v : {adaptor.getScale(), adaptor.getBias()}) {
@@ -235,6 +243,12 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
       return emitOptionalError(loc, "scale and bias must have the normalized "
                                     "shape of the input, got ",
                                t);
+    // ONNX LayerNormalization types X, Scale and B alike (T).
+    if (t.getElementType() != x.getElementType())
+      return emitOptionalError(loc,
+                               "scale and bias must have the element "
+                               "type of the input, got ",
+                               t);
   }
   inferred.push_back(x);
   return success();
@@ -243,7 +257,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
 LogicalResult SoftmaxOp::verify() {
   if (!normalizeAxis(getAxis(), getType().getRank()))
     return emitOpError("axis ")
-           << getAxis() << " is out of range for rank " << getType().getRank();
+           << static_cast<int64_t>(getAxis()) << " is out of range for rank "
+           << getType().getRank();
   return success();
 }
 
@@ -324,7 +339,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   auto first = cast<RankedTensorType>(adaptor.getInputs().front().getType());
   std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), first.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "axis ",
+                             static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for rank ", first.getRank());
   SmallVector<int64_t> shape(first.getShape());
   shape[*axis] = 0;
@@ -350,7 +366,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
   auto x = cast<RankedTensorType>(adaptor.getInput().getType());
   std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), x.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "axis ",
+                             static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for rank ", x.getRank());
   ArrayRef<int64_t> sizes = adaptor.getSizes();
   if (sizes.empty())
@@ -399,18 +416,27 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     if (steps[i] == 0)
       return emitOptionalError(loc, "steps must be non-zero");
     // ONNX clamping: negatives count from the back, then clamp to the valid
-    // range, which is [0, dim] for positive steps and [-1, dim-1] otherwise.
+    // range. For positive steps both start and end clamp to [0, dim]; for
+    // negative steps start clamps to [0, dim-1] and end to [-1, dim-1].
     int64_t dim = shape[*axis];
-    auto clampIndex = [&](int64_t v) {
+    if (dim == 0)
+      continue; // Nothing to take (and the ranges below would be empty).
+    auto clampIndex = [&](int64_t v, int64_t lowForNegativeStep) {
       if (v < 0)
         v += dim;
       return steps[i] > 0 ? std::clamp<int64_t>(v, 0, dim)
-                          : std::clamp<int64_t>(v, -1, dim - 1);
+                          : std::clamp<int64_t>(v, lowForNegativeStep, dim - 1);
     };
-    int64_t start = clampIndex(starts[i]), end = clampIndex(ends[i]);
-    int64_t count = steps[i] > 0 ? (end - start + steps[i] - 1) / steps[i]
-                                 : (start - end - steps[i] - 1) / -steps[i];
-    shape[*axis] = std::max<int64_t>(count, 0);
+    int64_t start = clampIndex(starts[i], 0), end = clampIndex(ends[i], -1);
+    // ceil(distance / |step|), in unsigned arithmetic so that steps such as
+    // INT64_MIN do not overflow.
+    int64_t distance = steps[i] > 0 ? end - start : start - end;
+    uint64_t absStep = steps[i] > 0 ? static_cast<uint64_t>(steps[i])
+                                    : 0 - static_cast<uint64_t>(steps[i]);
+    shape[*axis] = distance <= 0
+                       ? 0
+                       : static_cast<int64_t>(
+                             1 + static_cast<uint64_t>(distance - 1) / absStep);
   }
   inferred.push_back(RankedTensorType::get(shape, x.getElementType()));
   return success();
@@ -424,7 +450,8 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
   std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), data.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
+    return emitOptionalError(loc, "axis ",
+                             static_cast<int64_t>(adaptor.getAxis()),
                              " is out of range for rank ", data.getRank());
   SmallVector<int64_t> shape(data.getShape().take_front(*axis));
   llvm::append_range(shape, indices.getShape());

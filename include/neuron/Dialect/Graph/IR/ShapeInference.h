@@ -26,7 +26,8 @@ broadcastShapes(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
 /// Infers the result of an elementwise op broadcasting `operandTypes`; the
-/// element type is taken from the first operand. Emits at `loc` on failure.
+/// element type is taken from the last operand (for `where`, a value operand,
+/// not the i1 condition). Emits at `loc` on failure.
 llvm::LogicalResult
 inferBroadcastResult(std::optional<mlir::Location> loc,
                      llvm::ArrayRef<mlir::Type> operandTypes,
