@@ -96,8 +96,7 @@ static std::string describeGroup(const PartitionGraph &graph,
 }
 
 Status detail::buildProblem(const PartitionGraph &graph,
-                            const PartitionOptions &options,
-                            Problem &problem) {
+                            const PartitionOptions &options, Problem &problem) {
   if (Status st = graph.verify(); !st.ok())
     return st;
   unsigned n = graph.nodes.size();
@@ -107,9 +106,8 @@ Status detail::buildProblem(const PartitionGraph &graph,
   if (n == 0)
     return Status::error("the graph has no nodes");
   if (k > n)
-    return Status::error("cannot split " + std::to_string(n) +
-                         " nodes into " + std::to_string(k) +
-                         " non-empty stages");
+    return Status::error("cannot split " + std::to_string(n) + " nodes into " +
+                         std::to_string(k) + " non-empty stages");
   if (std::isnan(options.memoryCap))
     return Status::error("the memory cap is not a number");
 
@@ -333,12 +331,13 @@ Status neuron::partition::partition(const PartitionGraph &graph,
       optimal = true; // meets the trivial lower bound
     } else {
       auto deadline =
-          start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                      std::chrono::duration<double>(options.exactTimeBudget));
+          start +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(options.exactTimeBudget));
       GroupSolution exact;
-      IdealOutcome outcome = solveIdeals(
-          problem, options, best.valid() ? best.maxLoad : kInf, deadline,
-          exact);
+      IdealOutcome outcome =
+          solveIdeals(problem, options, best.valid() ? best.maxLoad : kInf,
+                      deadline, exact);
       if (outcome == IdealOutcome::Solved) {
         keepBest(problem, std::move(exact), best);
         optimal = true;

@@ -62,8 +62,8 @@ Status PartitionGraph::verify() const {
   for (auto [u, v] : edges) {
     if (u >= n || v >= n)
       return Status::error("edge " + std::to_string(u) + " -> " +
-                           std::to_string(v) + " refers to a node index >= " +
-                           std::to_string(n));
+                           std::to_string(v) +
+                           " refers to a node index >= " + std::to_string(n));
     if (u == v)
       return Status::error("node " + quoteName(*this, u) +
                            " has an edge to itself");
@@ -324,8 +324,7 @@ Status neuron::partition::partitionReference(const PartitionGraph &graph,
   bf.stageOf.assign(graph.nodes.size(), 0);
   bf.search(0);
   if (bf.best.empty())
-    return Status::error("no split into " +
-                         std::to_string(options.numStages) +
+    return Status::error("no split into " + std::to_string(options.numStages) +
                          " contiguous stages keeps every stage within the "
                          "per-core cap of " +
                          formatNumber(options.memoryCap) + " bytes");

@@ -410,10 +410,10 @@ IdealOutcome IdealSearch::run(GroupSolution &solution) {
   return IdealOutcome::Solved;
 }
 
-IdealOutcome
-detail::solveIdeals(const Problem &problem, const PartitionOptions &options,
-                    double bound, std::chrono::steady_clock::time_point deadline,
-                    GroupSolution &solution) {
+IdealOutcome detail::solveIdeals(const Problem &problem,
+                                 const PartitionOptions &options, double bound,
+                                 std::chrono::steady_clock::time_point deadline,
+                                 GroupSolution &solution) {
   // The enumeration recurses once per group of a stage, and a DAG this large
   // has far too many ideals for the budget anyway.
   if (problem.numGroups > 5000)

@@ -81,9 +81,9 @@ double evaluateGroups(const Problem &problem,
 
 /// Several topological orders of the groups: deterministic ones first, then
 /// `randomOrders` random ones.
-std::vector<std::vector<unsigned>>
-makeTopologicalOrders(const Problem &problem, unsigned randomOrders,
-                      uint64_t seed);
+std::vector<std::vector<unsigned>> makeTopologicalOrders(const Problem &problem,
+                                                         unsigned randomOrders,
+                                                         uint64_t seed);
 
 /// True if the groups have exactly one topological order (the identity).
 bool hasUniqueOrder(const Problem &problem);

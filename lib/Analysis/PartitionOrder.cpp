@@ -266,11 +266,11 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
       unsigned lo = s, hi = P - (k - s);
       if (std::isfinite(B)) {
         double need = W[P] - slack((k - s) * B);
-        lo = std::max<unsigned>(
-            lo, std::lower_bound(W.begin(), W.end(), need) - W.begin());
+        lo = std::max<unsigned>(lo, std::lower_bound(W.begin(), W.end(), need) -
+                                        W.begin());
         hi = std::min<unsigned>(
-            hi, std::upper_bound(W.begin(), W.end(), slack(s * B)) -
-                    W.begin() - 1);
+            hi,
+            std::upper_bound(W.begin(), W.end(), slack(s * B)) - W.begin() - 1);
       }
       if (lo > hi)
         return false;
@@ -311,8 +311,7 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
       unsigned first = std::max(data.lo[b], bandLo[s - 1]);
       unsigned last = std::min(b - 1, bandHi[s - 1]);
       for (unsigned a = first; a <= last; ++a)
-        if (at(s - 1, a) && C[a] + A[b] <= B &&
-            (best == ~0u || C[a] < C[best]))
+        if (at(s - 1, a) && C[a] + A[b] <= B && (best == ~0u || C[a] < C[best]))
           best = a;
       estimate = std::max(estimate, C[best] + A[b]);
       bounds[s - 1] = best;
@@ -326,8 +325,7 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
     return GroupSolution();
   std::vector<unsigned> bounds = reconstruct(hi, hi);
   double lo = problem.lowerBound * (1 - 1e-12);
-  for (int iter = 0; iter < 100 && hi - lo > tolerance * std::abs(hi);
-       ++iter) {
+  for (int iter = 0; iter < 100 && hi - lo > tolerance * std::abs(hi); ++iter) {
     double mid = 0.5 * (lo + hi);
     if (probe(mid))
       bounds = reconstruct(mid, hi);

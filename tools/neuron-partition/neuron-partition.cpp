@@ -47,9 +47,14 @@ static cl::opt<double> exactTimeBudget(
     cl::desc("Seconds the exact ideal DP may run before the fallback result "
              "is used"),
     cl::init(0.5), cl::cat(toolCategory));
-static cl::opt<bool> printTime("time",
-                               cl::desc("Print the partitioning time to stderr"),
-                               cl::cat(toolCategory));
+static cl::opt<uint64_t> idealPairBudget(
+    "ideal-pair-budget",
+    cl::desc("Stages the exact ideal DP may enumerate before the fallback "
+             "result is used"),
+    cl::init(np::PartitionOptions().idealPairBudget), cl::cat(toolCategory));
+static cl::opt<bool>
+    printTime("time", cl::desc("Print the partitioning time to stderr"),
+              cl::cat(toolCategory));
 
 /// Formats a number with up to 15 significant digits.
 static std::string formatCost(double value) {
@@ -59,7 +64,8 @@ static std::string formatCost(double value) {
 }
 
 namespace {
-/// Reads the benchmark JSON into a PartitionGraph; keeps the first error: the message and the JSON path it refers to.
+/// Reads the benchmark JSON into a PartitionGraph; keeps the first error: the
+/// message and the JSON path it refers to.
 struct GraphReader {
   std::string error;
   bool fail(std::string message) {
@@ -166,13 +172,12 @@ struct GraphReader {
       // The format gives the cost per edge but it models the producer's
       // output, so every edge leaving a node must agree.
       np::PartitionNode &producer = graph.nodes[u->second];
-      if (hasCost[u->second] &&
-          std::abs(producer.edgeCost - cost) >
-              1e-9 * std::max(1.0, std::abs(cost)))
+      if (hasCost[u->second] && std::abs(producer.edgeCost - cost) >
+                                    1e-9 * std::max(1.0, std::abs(cost)))
         return fail("node " + std::to_string(*src) +
                     " has edges with different costs (" +
-                    formatCost(producer.edgeCost) + " and " +
-                    formatCost(cost) + ")");
+                    formatCost(producer.edgeCost) + " and " + formatCost(cost) +
+                    ")");
       producer.edgeCost = cost;
       hasCost[u->second] = true;
       graph.addEdge(u->second, v->second);
@@ -195,8 +200,8 @@ int main(int argc, char **argv) {
   ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
       MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!buffer)
-    return fail("cannot read '" + inputFile + "': " +
-                buffer.getError().message());
+    return fail("cannot read '" + inputFile +
+                "': " + buffer.getError().message());
   Expected<json::Value> root = json::parse((*buffer)->getBuffer());
   if (!root)
     return fail(inputFile + ": invalid JSON: " + toString(root.takeError()));
@@ -213,6 +218,7 @@ int main(int argc, char **argv) {
   np::PartitionOptions options;
   options.numStages = cores;
   options.exactTimeBudget = exactTimeBudget;
+  options.idealPairBudget = idealPairBudget;
   if (memoryCap.getNumOccurrences())
     options.memoryCap = memoryCap;
   else if (fileCap)
@@ -221,9 +227,9 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   np::PartitionResult result;
   np::Status status = np::partition(graph, options, result);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (!status.ok())
     return fail(inputFile + ": " + status.getMessage());
   if (printTime)

@@ -58,9 +58,8 @@ void checkAgainstReference(const PartitionGraph &graph,
   PartitionResult ours, reference;
   Status st = partition(graph, options, ours);
   Status refSt = partitionReference(graph, options, reference);
-  ASSERT_EQ(st.ok(), refSt.ok())
-      << what << ": ours: " << st.getMessage()
-      << " reference: " << refSt.getMessage();
+  ASSERT_EQ(st.ok(), refSt.ok()) << what << ": ours: " << st.getMessage()
+                                 << " reference: " << refSt.getMessage();
   if (!st.ok())
     return;
   Status valid = ours.verify(graph, options);

@@ -1,4 +1,4 @@
-//===- Partition.h - Exact pipeline partitioning of an operator DAG -*- C++ -*-===//
+//===- Partition.h - Exact pipeline partitioning of a DAG -------*- C++ -*-===//
 //
 // Splits a DAG of operators into a fixed number of contiguous pipeline stages
 // minimising the largest stage load (the pipeline's period) under a per-core
