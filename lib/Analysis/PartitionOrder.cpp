@@ -321,7 +321,27 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
   };
 
   double hi = std::isfinite(bound) ? slack(bound) : kInf;
-  if (!probe(hi))
+  bool probed = false;
+  if (!std::isfinite(hi)) {
+    // An unbounded probe scans every (stage, boundary) pair; first try the
+    // estimate of cutting at equal node costs, which narrows the bands.
+    double guess = 0.0;
+    unsigned prev = 0;
+    for (unsigned s = 1; s <= k; ++s) {
+      unsigned b =
+          std::lower_bound(W.begin(), W.end(), W[P] * s / k) - W.begin();
+      b = std::min(std::max(b, prev + 1), P - (k - s));
+      if (s == k)
+        b = P;
+      guess = std::max(guess, A[b] + C[prev]);
+      prev = b;
+    }
+    if (probe(slack(guess))) {
+      hi = slack(guess);
+      probed = true;
+    }
+  }
+  if (!probed && !probe(hi))
     return GroupSolution();
   std::vector<unsigned> bounds = reconstruct(hi, hi);
   double lo = problem.lowerBound * (1 - 1e-12);

@@ -64,8 +64,8 @@ static std::string formatCost(double value) {
 }
 
 namespace {
-/// Reads the benchmark JSON into a PartitionGraph; keeps the first error: the
-/// message and the JSON path it refers to.
+/// Reads the benchmark JSON into a PartitionGraph. Stops at the first problem
+/// and keeps a message naming the node or edge concerned.
 struct GraphReader {
   std::string error;
   bool fail(std::string message) {
