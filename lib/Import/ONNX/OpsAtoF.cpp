@@ -1,0 +1,400 @@
+//===- OpsAtoF.cpp - ONNX operators Abs to Flatten ------------------------===//
+
+#include "ONNXImporter.h"
+
+#include "neuron/Dialect/Graph/IR/ShapeInference.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace neuron;
+using namespace neuron::onnx_import;
+using onnx::TensorProto;
+
+static LogicalResult importAveragePool(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  FailureOr<Window> w = parseWindow(b, {});
+  if (failed(w))
+    return failure();
+  if (b.attr("dilations"))
+    return b.emitUnsupported() << "dilations are not supported";
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  return b.emitInferred<graph::AveragePoolOp>(
+      *x, b.builder().getDenseI64ArrayAttr(w->kernel),
+      b.builder().getDenseI64ArrayAttr(w->strides),
+      b.builder().getDenseI64ArrayAttr(w->pads),
+      b.builder().getDenseI64ArrayAttr(w->dilations),
+      b.builder().getBoolAttr(b.attrInt("ceil_mode", 0) != 0),
+      b.builder().getBoolAttr(b.attrInt("count_include_pad", 0) != 0));
+}
+
+static LogicalResult importBatchNormalization(NodeBinder &b) {
+  if (failed(b.requireInputs(5)))
+    return failure();
+  if (b.attrInt("training_mode", 0) != 0)
+    return b.emitUnsupported() << "training_mode = 1";
+  if (failed(b.requireUnusedOutputsFrom(1)))
+    return failure();
+  SmallVector<Value> operands;
+  for (int i = 0; i < 5; ++i) {
+    FailureOr<Value> v = b.floatValue(i);
+    if (failed(v))
+      return failure();
+    // Opset 15 lets the statistics have their own float type.
+    operands.push_back(castElements(
+        b, *v, cast<RankedTensorType>(operands.empty() ? v->getType()
+                                                       : operands[0].getType())
+                   .getElementType()));
+  }
+  return b.emitInferred<graph::BatchNormOp>(
+      operands[0], operands[1], operands[2], operands[3], operands[4],
+      b.builder().getF32FloatAttr(b.attrFloat("epsilon", 1e-5f)));
+}
+
+static LogicalResult importCast(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  int32_t to = static_cast<int32_t>(b.attrInt("to", 0));
+  if (const ConstTensor *c = b.constant(0)) {
+    if (!isFloatDType(to) && !getElementType(b.getContext(), to) &&
+        to != TensorProto::UINT8 && to != TensorProto::INT16 &&
+        to != TensorProto::UINT16 && to != TensorProto::UINT32 &&
+        to != TensorProto::UINT64)
+      return b.emitUnsupported() << "Cast to " << dtypeName(to);
+    ConstTensor out = ConstTensor::empty(to, c->shape);
+    for (int64_t i = 0, e = c->size(); i < e; ++i) {
+      if (isFloatDType(to))
+        out.floats.push_back(convertScalar(c->getDouble(i), to));
+      else if (c->isFloat())
+        out.ints.push_back(
+            static_cast<int64_t>(convertScalar(c->getDouble(i), to)));
+      else
+        out.ints.push_back(to == TensorProto::BOOL ? c->ints[i] != 0
+                                                    : c->ints[i]);
+    }
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  Type elementType = getElementType(b.getContext(), to);
+  if (!elementType)
+    return b.emitUnsupported() << "Cast to " << dtypeName(to)
+                               << ", which the graph dialect does not model";
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  b.setResult(0, castElements(b, *x, elementType));
+  return success();
+}
+
+static LogicalResult importClip(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 3)))
+    return failure();
+  std::optional<double> bounds[2];
+  for (int i = 1; i < 3; ++i) {
+    if (!b.hasInput(i))
+      continue;
+    FailureOr<const ConstTensor *> c =
+        b.requireConstant(i, i == 1 ? "the min bound" : "the max bound");
+    if (failed(c))
+      return failure();
+    if ((*c)->size() != 1)
+      return b.emitError() << "bounds must be scalars";
+    bounds[i - 1] = (*c)->getDouble(0);
+  }
+  if (const ConstTensor *c = b.constant(0)) {
+    ConstTensor out = *c;
+    for (int64_t i = 0, e = out.size(); i < e; ++i) {
+      double v = out.getDouble(i);
+      if (bounds[0])
+        v = std::max(v, *bounds[0]);
+      if (bounds[1])
+        v = std::min(v, *bounds[1]);
+      if (out.isFloat())
+        out.floats[i] = v;
+      else
+        out.ints[i] = static_cast<int64_t>(v);
+    }
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  auto f32 = [&](std::optional<double> v) {
+    return v ? b.builder().getF32FloatAttr(static_cast<float>(*v))
+             : FloatAttr();
+  };
+  b.setResult(0, graph::ClipOp::create(b.builder(), b.loc, x->getType(), *x,
+                                       f32(bounds[0]), f32(bounds[1])));
+  return success();
+}
+
+static LogicalResult importConcat(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 1 << 30)))
+    return failure();
+  if (!b.attr("axis"))
+    return b.emitError() << "requires the axis attribute";
+  int64_t rank = b.rank(0);
+  std::optional<int64_t> axis =
+      graph::normalizeAxis(b.attrInt("axis", 0), rank);
+  if (!axis)
+    return b.emitError() << "axis " << b.attrInt("axis", 0)
+                         << " is out of range for rank " << rank;
+  // Fold when every input is known, the usual case for shape vectors.
+  SmallVector<int64_t> shape(b.shape(0));
+  bool fold = true;
+  for (int i = 0; i < b.numInputs(); ++i) {
+    if (!b.constant(i) || b.rank(i) != rank) {
+      fold = false;
+      break;
+    }
+    if (i)
+      shape[*axis] += b.shape(i)[*axis];
+  }
+  if (fold && numElements(shape) <= kMaxFoldElements) {
+    ConstTensor out = ConstTensor::empty(b.dtype(0), shape);
+    int64_t outer = numElements(ArrayRef<int64_t>(shape).take_front(*axis));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int i = 0; i < b.numInputs(); ++i) {
+        const ConstTensor *c = b.constant(i);
+        int64_t chunk =
+            numElements(ArrayRef<int64_t>(c->shape).drop_front(*axis));
+        for (int64_t k = 0; k < chunk; ++k)
+          out.append(*c, o * chunk + k);
+      }
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (int i = 0; i < b.numInputs(); ++i) {
+    FailureOr<Value> v = b.value(i);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  return b.emitInferred<graph::ConcatOp>(
+      ValueRange(inputs), b.builder().getI64IntegerAttr(*axis));
+}
+
+static LogicalResult importConstant(NodeBinder &b) {
+  if (b.numInputs() != 0 || b.node.attribute_size() != 1)
+    return b.emitError() << "expects no inputs and exactly one attribute";
+  onnx::AttributeProto &a = *b.node.mutable_attribute(0);
+  const std::string &name = a.name();
+  if (name == "value") {
+    onnx::TensorProto &t = *a.mutable_t();
+    int64_t n = numElements(SmallVector<int64_t>(t.dims().begin(),
+                                                  t.dims().end()));
+    if (n <= (isFloatDType(t.data_type()) ? 256 : kMaxFoldElements)) {
+      FailureOr<ConstTensor> value = b.importer.decodeTensor(t, b.loc);
+      if (failed(value))
+        return failure();
+      b.setConstant(0, std::move(*value));
+      return success();
+    }
+    // A large Constant is a parameter in disguise: a weight named after its
+    // output.
+    return b.importer.defineTensorProto(b.node.output(0), t, b.loc);
+  }
+  if (name == "value_float") {
+    ConstTensor c = ConstTensor::empty(TensorProto::FLOAT, {});
+    c.floats.push_back(a.f());
+    b.setConstant(0, std::move(c));
+    return success();
+  }
+  if (name == "value_floats") {
+    ConstTensor c = ConstTensor::empty(TensorProto::FLOAT, {a.floats_size()});
+    c.floats.assign(a.floats().begin(), a.floats().end());
+    b.setConstant(0, std::move(c));
+    return success();
+  }
+  if (name == "value_int") {
+    b.setConstant(0, ConstTensor::ofInts({a.i()}, {}));
+    return success();
+  }
+  if (name == "value_ints") {
+    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
+    b.setConstant(0, ConstTensor::ofInts(v, {static_cast<int64_t>(v.size())}));
+    return success();
+  }
+  return b.emitUnsupported() << "attribute '" << name << "'";
+}
+
+static LogicalResult importConstantOfShape(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  FailureOr<const ConstTensor *> shapeValue =
+      b.requireConstant(0, "the shape");
+  if (failed(shapeValue))
+    return failure();
+  SmallVector<int64_t> shape = (*shapeValue)->toInts();
+  for (int64_t d : shape)
+    if (d < 0)
+      return b.emitError() << "negative dimension in shape "
+                           << formatShape(shape);
+  ConstTensor fill = ConstTensor::empty(TensorProto::FLOAT, {});
+  fill.floats.push_back(0);
+  if (const onnx::AttributeProto *a = b.attr("value")) {
+    FailureOr<ConstTensor> v = b.importer.decodeTensor(a->t(), b.loc);
+    if (failed(v))
+      return failure();
+    if (v->size() != 1)
+      return b.emitError() << "value must have one element";
+    fill = std::move(*v);
+  }
+  int64_t n = numElements(shape);
+  if (n <= kMaxFoldElements) {
+    ConstTensor out = ConstTensor::empty(fill.dtype, shape);
+    for (int64_t i = 0; i < n; ++i)
+      out.append(fill, 0);
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  Type elementType = getElementType(b.getContext(), fill.dtype);
+  if (!elementType)
+    return b.emitUnsupported() << "element type " << dtypeName(fill.dtype);
+  auto type = RankedTensorType::get(shape, elementType);
+  b.setResult(0, graph::ConstantOp::create(b.builder(), b.loc, type,
+                                           buildDenseAttr(type, fill)));
+  return success();
+}
+
+static LogicalResult importConv(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  if (b.rank(1) != 4)
+    return b.emitUnsupported() << "only 2-D convolution is supported; filter '"
+                               << b.node.input(1) << "' has rank " << b.rank(1);
+  FailureOr<Window> w = parseWindow(b, b.shape(1).drop_front(2));
+  if (failed(w))
+    return failure();
+  if (w->kernel != ArrayRef<int64_t>(b.shape(1).drop_front(2)))
+    return b.emitError() << "kernel_shape " << formatShape(w->kernel)
+                         << " does not match the filter "
+                         << formatShape(b.shape(1));
+  FailureOr<Value> x = b.floatValue(0), f = b.floatValue(1);
+  if (failed(x) || failed(f))
+    return failure();
+  Value bias;
+  if (b.hasInput(2)) {
+    FailureOr<Value> v = b.floatValue(2);
+    if (failed(v))
+      return failure();
+    bias = *v;
+  }
+  return b.emitInferred<graph::ConvOp>(
+      *x, *f, bias, b.builder().getDenseI64ArrayAttr(w->strides),
+      b.builder().getDenseI64ArrayAttr(w->pads),
+      b.builder().getDenseI64ArrayAttr(w->dilations),
+      b.builder().getI64IntegerAttr(b.attrInt("group", 1)));
+}
+
+static LogicalResult importDropout(NodeBinder &b) {
+  if (failed(b.requireInputs(1, b.opset >= 12 ? 3 : 1)))
+    return failure();
+  if (b.hasInput(2)) {
+    FailureOr<const ConstTensor *> mode =
+        b.requireConstant(2, "training_mode");
+    if (failed(mode))
+      return failure();
+    if ((*mode)->size() == 1 && (*mode)->getInt(0) != 0)
+      return b.emitUnsupported() << "training_mode = true";
+  }
+  if (b.outputUsed(1))
+    return b.emitUnsupported()
+           << "the mask output ('" << b.node.output(1)
+           << "') is used; inference Dropout has no meaningful mask";
+  return forwardInput(b, 0);
+}
+
+static LogicalResult importExpand(NodeBinder &b) {
+  if (failed(b.requireInputs(2)))
+    return failure();
+  FailureOr<const ConstTensor *> shapeValue =
+      b.requireConstant(1, "the shape");
+  if (failed(shapeValue))
+    return failure();
+  SmallVector<int64_t> shape = (*shapeValue)->toInts();
+  std::optional<SmallVector<int64_t>> result =
+      graph::broadcastShapes({b.shape(0), shape});
+  if (!result)
+    return b.emitError() << "cannot expand " << formatShape(b.shape(0))
+                         << " to " << formatShape(shape);
+  if (const ConstTensor *c = b.constant(0)) {
+    ConstTensor target = ConstTensor::empty(c->dtype, *result);
+    target.ints.assign(numElements(*result), 0);
+    if (canFoldElementwise({c, &target})) {
+      FailureOr<ConstTensor> out = foldElementwise(
+          b, {c, &target}, c->dtype,
+          [](ArrayRef<double> v) { return v[0]; },
+          [](ArrayRef<int64_t> v) { return v[0]; });
+      if (failed(out))
+        return failure();
+      b.setConstant(0, std::move(*out));
+      return success();
+    }
+  }
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  return b.emitInferred<graph::ExpandOp>(
+      *x, b.builder().getDenseI64ArrayAttr(shape));
+}
+
+static LogicalResult importFlatten(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  int64_t rank = b.rank(0), axis = b.attrInt("axis", 1);
+  if (axis < -rank || axis > rank)
+    return b.emitError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  if (axis < 0)
+    axis += rank;
+  if (const ConstTensor *c = b.constant(0)) {
+    ConstTensor out = *c;
+    out.shape = {numElements(b.shape(0).take_front(axis)),
+                 numElements(b.shape(0).drop_front(axis))};
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  return b.emitInferred<graph::FlattenOp>(*x,
+                                          b.builder().getI64IntegerAttr(axis));
+}
+
+void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
+  t.onOp("Abs", 11, unaryOp<graph::AbsOp>(std::fabs, /*floatOnly=*/false));
+  t.onOp("Add", 11,
+         binaryOp<graph::AddOp>([](double a, double b) { return a + b; },
+                                [](int64_t a, int64_t b) { return a + b; }));
+  t.onOp("And", 11,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](ArrayRef<double> v) -> double { return v[0] && v[1]; },
+                    [](ArrayRef<int64_t> v) -> int64_t { return v[0] && v[1]; }));
+  t.onOp("AveragePool", 11, importAveragePool);
+  t.onOp("BatchNormalization", 11, importBatchNormalization);
+  t.onOp("Cast", 11, importCast);
+  t.onOp("Clip", 11, importClip);
+  t.onOp("Concat", 11, importConcat);
+  t.onOp("Constant", 11, importConstant);
+  t.onOp("ConstantOfShape", 11, importConstantOfShape);
+  t.onOp("Conv", 11, importConv);
+  t.onOp("Div", 11,
+         binaryOp<graph::DivOp>(
+             [](double a, double b) { return a / b; },
+             [](int64_t a, int64_t b) -> int64_t { return b ? a / b : 0; }));
+  t.onOp("Dropout", 11, importDropout);
+  t.onOp("Equal", 11,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](ArrayRef<double> v) -> double { return v[0] == v[1]; },
+                    [](ArrayRef<int64_t> v) -> int64_t { return v[0] == v[1]; }));
+  t.onOp("Erf", 11, unaryOp<graph::ErfOp>(std::erf));
+  t.onOp("Exp", 11, unaryOp<graph::ExpOp>(std::exp));
+  t.onOp("Expand", 11, importExpand);
+  t.onOp("Flatten", 11, importFlatten);
+}

@@ -1,0 +1,255 @@
+//===- OpsGtoP.cpp - ONNX operators Gather to Pow -------------------------===//
+
+#include "ONNXImporter.h"
+
+#include "neuron/Dialect/Graph/IR/ShapeInference.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace neuron;
+using namespace neuron::onnx_import;
+using onnx::TensorProto;
+
+static LogicalResult importGather(NodeBinder &b) {
+  if (failed(b.requireInputs(2)))
+    return failure();
+  ArrayRef<int64_t> dataShape = b.shape(0);
+  std::optional<int64_t> axis =
+      graph::normalizeAxis(b.attrInt("axis", 0), dataShape.size());
+  if (!axis)
+    return b.emitError() << "axis " << b.attrInt("axis", 0)
+                         << " is out of range for rank " << dataShape.size();
+  if (isFloatDType(b.dtype(1)) || b.dtype(1) == TensorProto::BOOL)
+    return b.emitError() << "indices must be integers";
+  const ConstTensor *data = b.constant(0), *indices = b.constant(1);
+  SmallVector<int64_t> shape(dataShape.take_front(*axis));
+  llvm::append_range(shape, b.shape(1));
+  llvm::append_range(shape, dataShape.drop_front(*axis + 1));
+  if (data && indices && numElements(shape) <= kMaxFoldElements) {
+    int64_t outer = numElements(dataShape.take_front(*axis));
+    int64_t inner = numElements(dataShape.drop_front(*axis + 1));
+    int64_t dim = dataShape[*axis];
+    ConstTensor out = ConstTensor::empty(data->dtype, shape);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0, e = indices->size(); j < e; ++j) {
+        int64_t index = indices->getInt(j);
+        if (index < -dim || index >= dim)
+          return b.emitError() << "index " << index
+                               << " is out of range for dimension " << dim;
+        if (index < 0)
+          index += dim;
+        for (int64_t k = 0; k < inner; ++k)
+          out.append(*data, (o * dim + index) * inner + k);
+      }
+    b.setConstant(0, std::move(out));
+    return success();
+  }
+  FailureOr<Value> x = b.value(0), idx = b.value(1);
+  if (failed(x) || failed(idx))
+    return failure();
+  if (b.dtype(1) != TensorProto::INT64 && b.dtype(1) != TensorProto::INT32)
+    idx = castElements(b, *idx, b.builder().getI64Type());
+  return b.emitInferred<graph::GatherOp>(*x, *idx,
+                                         b.builder().getI64IntegerAttr(*axis));
+}
+
+static LogicalResult importGemm(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  FailureOr<Value> a = b.floatValue(0), w = b.floatValue(1);
+  if (failed(a) || failed(w))
+    return failure();
+  Value c;
+  if (b.hasInput(2)) {
+    FailureOr<Value> v = b.floatValue(2);
+    if (failed(v))
+      return failure();
+    c = *v;
+  }
+  OpBuilder &ob = b.builder();
+  return b.emitInferred<graph::GemmOp>(
+      *a, *w, c, ob.getF32FloatAttr(b.attrFloat("alpha", 1.0f)),
+      ob.getF32FloatAttr(b.attrFloat("beta", 1.0f)),
+      ob.getBoolAttr(b.attrInt("transA", 0) != 0),
+      ob.getBoolAttr(b.attrInt("transB", 0) != 0));
+}
+
+static LogicalResult importGlobalAveragePool(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  if (b.rank(0) < 3)
+    return b.emitError() << "expects an input of rank 3 or more";
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  return b.emitInferred<graph::GlobalAveragePoolOp>(*x);
+}
+
+/// Emits LayerNormalization's optional Mean and InvStdDev outputs (over the
+/// axes from `axis`, kept as size 1) with graph ops.
+static LogicalResult emitLayerNormStatistics(NodeBinder &b, Value x,
+                                             int64_t axis) {
+  OpBuilder &ob = b.builder();
+  SmallVector<int64_t> axes;
+  for (int64_t i = axis, e = b.rank(0); i < e; ++i)
+    axes.push_back(i);
+  auto mean = b.createInferred<graph::ReduceMeanOp>(
+      x, ob.getDenseI64ArrayAttr(axes), ob.getBoolAttr(true));
+  if (failed(mean))
+    return failure();
+  Value meanValue = (*mean)->getResult(0);
+  b.setResult(1, meanValue);
+  if (!b.outputUsed(2))
+    return success();
+  FailureOr<Value> centered = emitBinary<graph::SubOp>(b, x, meanValue);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> square = emitBinary<graph::MulOp>(b, *centered, *centered);
+  if (failed(square))
+    return failure();
+  auto var = b.createInferred<graph::ReduceMeanOp>(
+      *square, ob.getDenseI64ArrayAttr(axes), ob.getBoolAttr(true));
+  if (failed(var))
+    return failure();
+  ConstTensor eps = ConstTensor::empty(
+      getDType(cast<RankedTensorType>(x.getType()).getElementType()), {});
+  eps.floats.push_back(b.attrFloat("epsilon", 1e-5f));
+  FailureOr<Value> epsValue =
+      b.importer.materialize(eps, "epsilon", b.loc);
+  if (failed(epsValue))
+    return failure();
+  FailureOr<Value> sum =
+      emitBinary<graph::AddOp>(b, (*var)->getResult(0), *epsValue);
+  if (failed(sum))
+    return failure();
+  Value root = graph::SqrtOp::create(ob, b.loc, sum->getType(), *sum);
+  b.setResult(2, graph::ReciprocalOp::create(ob, b.loc, root.getType(), root));
+  return success();
+}
+
+static LogicalResult importLayerNormalization(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  FailureOr<Value> x = b.floatValue(0), scale = b.floatValue(1);
+  if (failed(x) || failed(scale))
+    return failure();
+  std::optional<int64_t> axis =
+      graph::normalizeAxis(b.attrInt("axis", -1), b.rank(0));
+  if (!axis)
+    return b.emitError() << "axis " << b.attrInt("axis", -1)
+                         << " is out of range for rank " << b.rank(0);
+  Type elementType = cast<RankedTensorType>(x->getType()).getElementType();
+  Value bias;
+  if (b.hasInput(2)) {
+    FailureOr<Value> v = b.floatValue(2);
+    if (failed(v))
+      return failure();
+    bias = castElements(b, *v, elementType);
+  }
+  if (failed(b.emitInferred<graph::LayerNormOp>(
+          *x, castElements(b, *scale, elementType), bias,
+          b.builder().getI64IntegerAttr(b.attrInt("axis", -1)),
+          b.builder().getF32FloatAttr(b.attrFloat("epsilon", 1e-5f)))))
+    return failure();
+  if (b.outputUsed(1) || b.outputUsed(2))
+    return emitLayerNormStatistics(b, *x, *axis);
+  return success();
+}
+
+static LogicalResult importMatMul(NodeBinder &b) {
+  if (failed(b.requireInputs(2)))
+    return failure();
+  if (b.rank(0) == 0 || b.rank(1) == 0)
+    return b.emitError() << "operands must have rank 1 or more";
+  for (int i = 0; i < 2; ++i)
+    if (b.dtype(i) == TensorProto::BOOL)
+      return b.emitUnsupported() << "element type BOOL";
+  FailureOr<Value> lhs = b.value(0), rhs = b.value(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  Value r = castElements(
+      b, *rhs, cast<RankedTensorType>(lhs->getType()).getElementType());
+  return b.emitInferred<graph::MatMulOp>(*lhs, r);
+}
+
+static LogicalResult importMaxPool(NodeBinder &b) {
+  if (failed(b.requireInputs(1)) || failed(b.requireUnusedOutputsFrom(1)))
+    return failure();
+  FailureOr<Window> w = parseWindow(b, {});
+  if (failed(w))
+    return failure();
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &ob = b.builder();
+  return b.emitInferred<graph::MaxPoolOp>(
+      *x, ob.getDenseI64ArrayAttr(w->kernel),
+      ob.getDenseI64ArrayAttr(w->strides), ob.getDenseI64ArrayAttr(w->pads),
+      ob.getDenseI64ArrayAttr(w->dilations),
+      ob.getBoolAttr(b.attrInt("ceil_mode", 0) != 0));
+}
+
+static int64_t intPow(int64_t base, int64_t exp) {
+  if (exp < 0)
+    return base == 1 ? 1 : 0;
+  int64_t r = 1;
+  for (; exp > 0; --exp)
+    r *= base;
+  return r;
+}
+
+void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
+  using V = ArrayRef<double>;
+  using I = ArrayRef<int64_t>;
+  t.onOp("Gather", 11, importGather);
+  t.onOp("Gemm", 11, importGemm);
+  t.onOp("GlobalAveragePool", 11, importGlobalAveragePool);
+  t.onOp("Greater", 11,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](V v) -> double { return v[0] > v[1]; },
+                    [](I v) -> int64_t { return v[0] > v[1]; }));
+  t.onOp("GreaterOrEqual", 12,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](V v) -> double { return v[0] >= v[1]; },
+                    [](I v) -> int64_t { return v[0] >= v[1]; }));
+  t.onOp("Identity", 11, [](NodeBinder &b) { return forwardInput(b, 0); });
+  t.onOp("LayerNormalization", 17, importLayerNormalization);
+  t.onOp("Less", 11,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](V v) -> double { return v[0] < v[1]; },
+                    [](I v) -> int64_t { return v[0] < v[1]; }));
+  t.onOp("LessOrEqual", 12,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](V v) -> double { return v[0] <= v[1]; },
+                    [](I v) -> int64_t { return v[0] <= v[1]; }));
+  t.onOp("Log", 11, unaryOp<graph::LogOp>(std::log));
+  t.onOp("MatMul", 11, importMatMul);
+  t.onOp("Max", 11,
+         binaryOp<graph::MaxOp>(
+             [](double a, double b) { return std::max(a, b); },
+             [](int64_t a, int64_t b) { return std::max(a, b); },
+             /*variadic=*/true));
+  t.onOp("MaxPool", 11, importMaxPool);
+  t.onOp("Min", 11,
+         binaryOp<graph::MinOp>(
+             [](double a, double b) { return std::min(a, b); },
+             [](int64_t a, int64_t b) { return std::min(a, b); },
+             /*variadic=*/true));
+  t.onOp("Mul", 11,
+         binaryOp<graph::MulOp>([](double a, double b) { return a * b; },
+                                [](int64_t a, int64_t b) { return a * b; }));
+  t.onOp("Neg", 11,
+         unaryOp<graph::NegOp>([](double x) { return -x; },
+                               /*floatOnly=*/false));
+  t.onOp("Not", 11,
+         foldOnlyOp(TensorProto::BOOL, [](V v) -> double { return !v[0]; },
+                    [](I v) -> int64_t { return !v[0]; }));
+  t.onOp("Or", 11,
+         foldOnlyOp(TensorProto::BOOL,
+                    [](V v) -> double { return v[0] || v[1]; },
+                    [](I v) -> int64_t { return v[0] || v[1]; }));
+  t.onOp("Pow", 11,
+         binaryOp<graph::PowOp>([](double a, double b) { return std::pow(a, b); },
+                                intPow));
+}
