@@ -14,6 +14,14 @@ FailureOr<Operation *> createInferred(OpBuilder &builder, Location loc,
                                       ArrayRef<NamedAttribute> attributes,
                                       unsigned numResults) {
   MLIRContext *context = builder.getContext();
+  // Type inference assumes the operand types ODS guarantees.
+  for (Value operand : operands) {
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    if (!type || !type.hasStaticShape())
+      return emitError(loc) << "'" << opName
+                            << "' needs statically shaped tensor operands, got "
+                            << operand.getType();
+  }
   OperationState state(loc, opName);
   state.addOperands(operands);
   state.addAttributes(attributes);

@@ -1,0 +1,25 @@
+//===- Pipelines.cpp - the compiler's phases ------------------------------===//
+
+#include "neuron/Compiler/Pipelines.h"
+
+#include "neuron/Dialect/Graph/IR/GraphDialect.h"
+#include "neuron/Dialect/Pipe/IR/PipeDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace neuron {
+
+void registerCompilerDialects(mlir::MLIRContext &context) {
+  context.loadDialect<graph::GraphDialect, pipe::PipeDialect,
+                      mlir::func::FuncDialect>();
+}
+
+void buildOptimizePipeline(mlir::OpPassManager &pm) {
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+}
+
+} // namespace neuron

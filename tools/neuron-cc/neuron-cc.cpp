@@ -1,0 +1,215 @@
+//===- neuron-cc.cpp - the compile driver ---------------------------------===//
+//
+//   neuron-cc compile MODEL [--framework ONNX|PYTORCH] [--io-config JSON|@FILE]
+//             [--compile-to import|optimize] [--output FILE] [--verbose N]
+//   neuron-cc list-operators --framework ONNX|PYTORCH
+//
+// Flags follow AWS neuron-cc. Errors are MLIR diagnostics on stderr and exit
+// code 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuron/Compiler/Pipelines.h"
+#include "neuron/Dialect/Graph/IR/GraphDialect.h"
+#include "neuron/Import/ImportOptions.h"
+#ifdef NEURON_ENABLE_ONNX
+#include "neuron/Import/ONNX.h"
+#endif
+#ifdef NEURON_ENABLE_TORCHSCRIPT
+#include "neuron/Import/TorchScript.h"
+#endif
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace mlir;
+
+static cl::SubCommand compileCommand("compile", "Compile a model");
+static cl::SubCommand listCommand("list-operators",
+                                  "Print the operators an importer supports");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
+                                      cl::Required, cl::sub(compileCommand));
+
+enum class Framework { Auto, ONNX, PyTorch };
+static cl::opt<Framework> framework(
+    "framework", cl::desc("Model format (default: from the file extension: "
+                          ".onnx/.onnxtxt -> ONNX, .pt/.pth/.ts -> PYTORCH)"),
+    cl::init(Framework::Auto),
+    cl::values(clEnumValN(Framework::ONNX, "ONNX", "ONNX model"),
+               clEnumValN(Framework::PyTorch, "PYTORCH",
+                          "TorchScript archive from torch.jit.trace")),
+    cl::sub(compileCommand), cl::sub(listCommand));
+
+static cl::opt<std::string> ioConfig(
+    "io-config",
+    cl::desc("Input shapes and dtypes as JSON or @FILE: "
+             "'{\"inputs\": {\"name\": [[1, 128], \"int64\"]}}'"),
+    cl::sub(compileCommand));
+
+static cl::opt<neuron::CompilePhase> compileTo(
+    "compile-to", cl::desc("Stop after this phase and write its output"),
+    cl::init(neuron::CompilePhase::Optimize),
+    cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
+                          "graph IR as imported"),
+               clEnumValN(neuron::CompilePhase::Optimize, "optimize",
+                          "graph IR after canonicalization and CSE")),
+    cl::sub(compileCommand));
+
+static cl::opt<std::string>
+    outputPath("output", cl::desc("Output file ('-' for stdout; default '-')"),
+               cl::init("-"), cl::sub(compileCommand));
+static cl::alias outputShort("o", cl::aliasopt(outputPath),
+                             cl::desc("Alias for --output"));
+
+static cl::opt<unsigned> verbose("verbose",
+                                 cl::desc("0: errors only; 1: phase timings"),
+                                 cl::init(0), cl::sub(compileCommand));
+
+/// Infers the framework from the extension.
+static std::optional<Framework> frameworkOf(StringRef path) {
+  StringRef ext = sys::path::extension(path);
+  if (ext.equals_insensitive(".onnx") || ext.equals_insensitive(".onnxtxt"))
+    return Framework::ONNX;
+  if (ext.equals_insensitive(".pt") || ext.equals_insensitive(".pth") ||
+      ext.equals_insensitive(".ts"))
+    return Framework::PyTorch;
+  return std::nullopt;
+}
+
+static int listOperators() {
+  std::vector<std::string> names;
+  switch (framework) {
+  case Framework::ONNX:
+#ifdef NEURON_ENABLE_ONNX
+    names = neuron::getSupportedONNXOperators();
+    break;
+#else
+    errs() << "neuron-cc: built without the ONNX importer\n";
+    return 1;
+#endif
+  case Framework::PyTorch:
+#ifdef NEURON_ENABLE_TORCHSCRIPT
+    names = neuron::getSupportedTorchScriptOperators();
+    break;
+#else
+    errs() << "neuron-cc: built without the TorchScript importer\n";
+    return 1;
+#endif
+  case Framework::Auto:
+    errs() << "neuron-cc: list-operators needs --framework ONNX or PYTORCH\n";
+    return 1;
+  }
+  for (const std::string &name : names)
+    outs() << name << "\n";
+  return 0;
+}
+
+static OwningOpRef<ModuleOp> importModel(MLIRContext &context,
+                                         const neuron::ImportOptions &options) {
+  std::optional<Framework> kind =
+      framework != Framework::Auto ? std::optional(framework.getValue())
+                                   : frameworkOf(modelPath);
+  if (!kind) {
+    errs() << "neuron-cc: cannot tell the framework of '" << modelPath
+           << "' from its extension; pass --framework ONNX or PYTORCH\n";
+    return nullptr;
+  }
+  if (*kind == Framework::ONNX) {
+#ifdef NEURON_ENABLE_ONNX
+    if (sys::path::extension(modelPath).equals_insensitive(".onnxtxt")) {
+      std::string error;
+      std::unique_ptr<MemoryBuffer> file = openInputFile(modelPath, &error);
+      if (!file) {
+        errs() << "neuron-cc: " << error << "\n";
+        return nullptr;
+      }
+      return neuron::importONNXText(file->getBuffer(), modelPath, context,
+                                    options);
+    }
+    return neuron::importONNXFile(modelPath, context, options);
+#else
+    errs() << "neuron-cc: built without the ONNX importer\n";
+    return nullptr;
+#endif
+  }
+#ifdef NEURON_ENABLE_TORCHSCRIPT
+  return neuron::importTorchScriptFile(modelPath, context, options);
+#else
+  errs() << "neuron-cc: built without the TorchScript importer\n";
+  return nullptr;
+#endif
+}
+
+static int compile() {
+  neuron::ImportOptions options;
+  if (!ioConfig.empty()) {
+    Expected<neuron::ImportOptions> parsed = neuron::parseIOConfig(ioConfig);
+    if (!parsed) {
+      errs() << "neuron-cc: " << toString(parsed.takeError()) << "\n";
+      return 1;
+    }
+    options = std::move(*parsed);
+  }
+
+  MLIRContext context;
+  neuron::registerCompilerDialects(context);
+  DefaultTimingManager timing;
+  timing.setEnabled(verbose >= 1);
+  TimingScope root = timing.getRootScope();
+
+  OwningOpRef<ModuleOp> module;
+  {
+    TimingScope importTimer = root.nest("import");
+    module = importModel(context, options);
+  }
+  if (!module)
+    return 1;
+
+  if (compileTo >= neuron::CompilePhase::Optimize) {
+    PassManager pm(&context);
+    TimingScope optimizeTimer = root.nest("optimize");
+    pm.enableTiming(optimizeTimer);
+    neuron::buildOptimizePipeline(pm);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+
+  std::string error;
+  std::unique_ptr<ToolOutputFile> output = openOutputFile(outputPath, &error);
+  if (!output) {
+    errs() << "neuron-cc: " << error << "\n";
+    return 1;
+  }
+  module->print(output->os());
+  output->keep();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "neuron-cc: compile a traced PyTorch or ONNX model for pipelined "
+      "execution on host cores\n");
+  if (listCommand)
+    return listOperators();
+  if (compileCommand)
+    return compile();
+  errs() << "neuron-cc: expected a command: compile or list-operators (see "
+            "--help)\n";
+  return 1;
+}
