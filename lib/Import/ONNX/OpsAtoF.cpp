@@ -120,9 +120,32 @@ static LogicalResult importClip(NodeBinder &b) {
     b.setConstant(0, std::move(out));
     return success();
   }
-  FailureOr<Value> x = b.floatValue(0);
+  if (b.dtype(0) == TensorProto::BOOL)
+    return b.emitUnsupported() << "element type BOOL";
+  FailureOr<Value> x = b.value(0);
   if (failed(x))
     return failure();
+  if (!isFloatDType(b.dtype(0))) {
+    // graph.clip takes floats; integers clamp with max/min of scalars.
+    Value result = *x;
+    for (int i = 0; i < 2; ++i) {
+      if (!bounds[i])
+        continue;
+      ConstTensor bound = ConstTensor::empty(b.dtype(0), {});
+      bound.ints.push_back(static_cast<int64_t>(*bounds[i]));
+      FailureOr<Value> c = b.importer.materialize(bound, "bound", b.loc);
+      if (failed(c))
+        return failure();
+      FailureOr<Value> next =
+          i == 0 ? emitBinary<graph::MaxOp>(b, result, *c)
+                 : emitBinary<graph::MinOp>(b, result, *c);
+      if (failed(next))
+        return failure();
+      result = *next;
+    }
+    b.setResult(0, result);
+    return success();
+  }
   auto f32 = [&](std::optional<double> v) {
     return v ? b.builder().getF32FloatAttr(static_cast<float>(*v))
              : FloatAttr();

@@ -342,11 +342,29 @@ static LogicalResult importSplit(NodeBinder &b) {
   FailureOr<Value> x = b.value(0);
   if (failed(x))
     return failure();
+  // ONNX allows empty parts, graph.split does not: they become empty
+  // constants and the rest is split.
+  SmallVector<int64_t> nonEmpty;
+  for (int64_t p = 0; p < parts; ++p) {
+    if (sizes[p] != 0) {
+      nonEmpty.push_back(sizes[p]);
+      continue;
+    }
+    SmallVector<int64_t> partShape(shape);
+    partShape[*axis] = 0;
+    b.setConstant(p, ConstTensor::empty(b.dtype(0), partShape));
+  }
+  if (nonEmpty.size() <= 1) {
+    for (int64_t p = 0; p < parts; ++p)
+      if (sizes[p] != 0)
+        b.setResult(p, *x);
+    return success();
+  }
   OpBuilder &ob = b.builder();
   OperationState state(b.loc, graph::SplitOp::getOperationName());
   graph::SplitOp::build(ob, state, TypeRange(), *x,
                         ob.getI64IntegerAttr(*axis),
-                        ob.getDenseI64ArrayAttr(sizes));
+                        ob.getDenseI64ArrayAttr(nonEmpty));
   SmallVector<Type> types;
   if (failed(graph::SplitOp::inferReturnTypes(
           b.getContext(), b.loc, state.operands,
@@ -355,8 +373,9 @@ static LogicalResult importSplit(NodeBinder &b) {
     return failure();
   state.addTypes(types);
   Operation *op = ob.create(state);
-  for (int64_t p = 0; p < parts; ++p)
-    b.setResult(p, op->getResult(p));
+  for (int64_t p = 0, next = 0; p < parts; ++p)
+    if (sizes[p] != 0)
+      b.setResult(p, op->getResult(next++));
   return success();
 }
 
