@@ -72,8 +72,10 @@ static cl::opt<neuron::CompilePhase> compileTo(
 static cl::opt<std::string>
     outputPath("output", cl::desc("Output file ('-' for stdout; default '-')"),
                cl::init("-"), cl::sub(compileCommand));
-static cl::alias outputShort("o", cl::aliasopt(outputPath),
-                             cl::desc("Alias for --output"));
+// A separate option rather than a cl::alias: aliases are not visible inside
+// subcommands.
+static cl::opt<std::string> outputShort("o", cl::desc("Same as --output"),
+                                        cl::sub(compileCommand));
 
 static cl::opt<unsigned> verbose("verbose",
                                  cl::desc("0: errors only; 1: phase timings"),
@@ -88,6 +90,48 @@ static std::optional<Framework> frameworkOf(StringRef path) {
       ext.equals_insensitive(".ts"))
     return Framework::PyTorch;
   return std::nullopt;
+}
+
+/// Prints diagnostics as `file[:line:col]: error: message [node 'name']`,
+/// the form compilers use, instead of MLIR's `loc(...)` syntax.
+static LogicalResult printDiagnostic(Diagnostic &diag) {
+  std::string node, where;
+  diag.getLocation()->walk([&](Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc); name && node.empty())
+      node = name.getName().str();
+    if (auto file = dyn_cast<FileLineColLoc>(loc); file && where.empty()) {
+      where = file.getFilename().str();
+      if (file.getLine() > 0)
+        where += ":" + std::to_string(file.getLine()) + ":" +
+                 std::to_string(file.getColumn());
+    }
+    return WalkResult::advance();
+  });
+  raw_ostream &os = errs();
+  if (!where.empty())
+    os << where << ": ";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    os << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    os << "warning: ";
+    break;
+  case DiagnosticSeverity::Remark:
+    os << "remark: ";
+    break;
+  case DiagnosticSeverity::Note:
+    os << "note: ";
+    break;
+  }
+  std::string message = diag.str();
+  os << message;
+  if (!node.empty() && StringRef(message).find(node) == StringRef::npos)
+    os << " [node '" << node << "']";
+  os << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    (void)printDiagnostic(note);
+  return success();
 }
 
 static int listOperators() {
@@ -167,6 +211,7 @@ static int compile() {
 
   MLIRContext context;
   neuron::registerCompilerDialects(context);
+  context.getDiagEngine().registerHandler(printDiagnostic);
   DefaultTimingManager timing;
   timing.setEnabled(verbose >= 1);
   TimingScope root = timing.getRootScope();
@@ -189,7 +234,8 @@ static int compile() {
   }
 
   std::string error;
-  std::unique_ptr<ToolOutputFile> output = openOutputFile(outputPath, &error);
+  std::unique_ptr<ToolOutputFile> output = openOutputFile(
+      outputShort.getNumOccurrences() ? outputShort : outputPath, &error);
   if (!output) {
     errs() << "neuron-cc: " << error << "\n";
     return 1;
@@ -201,8 +247,26 @@ static int compile() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // llvm::cl expands every argument starting with '@' as a response file;
+  // `--io-config @FILE` names a JSON file instead, so join the two words
+  // into `--io-config=@FILE`, which the expansion leaves alone.
+  std::vector<std::string> storage;
+  std::vector<const char *> args;
+  for (int i = 0; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if ((arg == "--io-config" || arg == "-io-config") && i + 1 < argc &&
+        argv[i + 1][0] == '@') {
+      storage.push_back("--io-config=" + std::string(argv[++i]));
+      args.push_back(nullptr); // patched below: storage may reallocate
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  for (size_t i = 0, j = 0; i < args.size(); ++i)
+    if (!args[i])
+      args[i] = storage[j++].c_str();
   cl::ParseCommandLineOptions(
-      argc, argv,
+      static_cast<int>(args.size()), args.data(),
       "neuron-cc: compile a traced PyTorch or ONNX model for pipelined "
       "execution on host cores\n");
   if (listCommand)

@@ -143,6 +143,8 @@ private:
   /// Weights already materialized, by tensor storage.
   std::unordered_map<const c10::TensorImpl *, mlir::Value> weights;
   unsigned anonymousConstants = 0;
+  /// The last weight or constant materialized; the next goes after it.
+  mlir::Operation *lastConstant = nullptr;
   /// Unsupported operators found, reported together at the end.
   std::vector<std::pair<std::string, mlir::Location>> unsupported;
 };

@@ -359,9 +359,12 @@ FailureOr<Value> Importer::materialize(const at::Tensor &original,
   bool named = nameIt != parameterNames.end();
 
   OpBuilder::InsertionGuard guard(builder);
-  // Weights and constants go to the top of the function, where every later
-  // use is dominated by them.
-  builder.setInsertionPointToStart(&function.getBody().front());
+  // Weights and constants go to the top of the function, in order of first
+  // use, where every later use is dominated by them.
+  if (lastConstant)
+    builder.setInsertionPointAfter(lastConstant);
+  else
+    builder.setInsertionPointToStart(&function.getBody().front());
   if (!named && tensor.numel() <= kInlineConstantElements) {
     DenseElementsAttr attr;
     if (elementType.isInteger(1)) {
@@ -374,7 +377,8 @@ FailureOr<Value> Importer::materialize(const at::Tensor &original,
                          tensor.nbytes());
       attr = DenseElementsAttr::getFromRawBuffer(type, raw);
     }
-    return graph::ConstantOp::create(builder, loc, attr).getResult();
+    lastConstant = graph::ConstantOp::create(builder, loc, attr);
+    return lastConstant->getResult(0);
   }
 
   std::string name =
@@ -394,6 +398,7 @@ FailureOr<Value> Importer::materialize(const at::Tensor &original,
   auto attr = DenseResourceElementsAttr::get(type, blobKey(name), std::move(blob));
   Value weight = graph::WeightOp::create(builder, loc,
                                          builder.getStringAttr(name), attr);
+  lastConstant = weight.getDefiningOp();
   if (!converted)
     weights[key] = weight;
   return weight;
