@@ -7,6 +7,7 @@
 
 #include "neuron/Dialect/Graph/IR/GraphDialect.h"
 #include "neuron/Dialect/Pipe/IR/PipeDialect.h"
+#include "neuron/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
                   mlir::tensor::TensorDialect>();
   // Upstream passes our pipelines use: canonicalize, cse, inline, symbol-dce...
   mlir::registerTransformsPasses();
+  neuron::registerNeuronTransformsPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Neuron compiler pass driver\n", registry));
 }

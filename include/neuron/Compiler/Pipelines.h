@@ -8,6 +8,10 @@
 #ifndef NEURON_COMPILER_PIPELINES_H
 #define NEURON_COMPILER_PIPELINES_H
 
+#include "neuron/Analysis/CostModel.h"
+
+#include <cstdint>
+
 namespace mlir {
 class MLIRContext;
 class OpPassManager;
@@ -16,13 +20,32 @@ class OpPassManager;
 namespace neuron {
 
 /// The phases of a compilation, in order.
-enum class CompilePhase { Import, Optimize };
+enum class CompilePhase { Import, Optimize, Partition };
+
+/// Options of the partition phase (neuron-cc's --neuroncore-pipeline-cores,
+/// --core-memory and --partition-objective).
+struct PartitionPipelineOptions {
+  /// Number of pipeline stages (cores); 0 = auto, the smallest count whose
+  /// stages each fit `coreMemory`.
+  unsigned numStages = 1;
+  /// Per-core weight cap in bytes; 0 = no cap for an explicit stage count
+  /// with the weights or compute objective, kDefaultCoreMemory for auto and
+  /// for balanced.
+  int64_t coreMemory = 0;
+  /// What the largest stage minimises.
+  PartitionObjective objective = PartitionObjective::Weights;
+};
 
 /// Loads every dialect the compiler's IR contains into `context`.
 void registerCompilerDialects(mlir::MLIRContext &context);
 
 /// Adds the optimize phase: canonicalization (the graph folders) and CSE.
 void buildOptimizePipeline(mlir::OpPassManager &pm);
+
+/// Adds the partition phase on every func.func of the module: neuron-partition
+/// then neuron-verify-pipeline (which checks the cap the pipeline records).
+void buildPartitionPipeline(mlir::OpPassManager &pm,
+                            const PartitionPipelineOptions &options);
 
 } // namespace neuron
 
