@@ -148,7 +148,10 @@ LogicalResult Importer::checkOperators(int64_t opset) {
     diag << "unsupported operator '";
     if (!domain.empty())
       diag << domain << ".";
-    diag << node.op_type() << "' (opset " << opset << ") in node '"
+    diag << node.op_type() << "'";
+    if (domain.empty() || domain == "ai.onnx")
+      diag << " (opset " << opset << ")";
+    diag << " in node '"
          << cast<NameLoc>(loc).getName().getValue() << "' of '" << sourceName
          << "'";
     ok = false;

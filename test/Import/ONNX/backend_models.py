@@ -105,6 +105,9 @@ def import_model(neuron_cc, path):
 def main():
     neuron_cc, dirs = sys.argv[1], sys.argv[2:]
     ops = supported_ops(neuron_cc)
+    if not any(glob.glob(os.path.join(d, "*", "model.onnx")) for d in dirs):
+        print("no backend test models found; install libonnx-testdata")
+        return 1
     tried, imported, frozen, skipped, failed = [], [], [], [], []
     tmp = tempfile.mkdtemp()
     for d in dirs:
