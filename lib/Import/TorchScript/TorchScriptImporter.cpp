@@ -116,12 +116,16 @@ Importer::Importer(MLIRContext &context, StringRef path,
 Location Importer::getLoc(torch::jit::Node *node) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   // The Python source line that produced the node, when the archive kept it.
-  if (auto range = node->sourceRange().source()) {
-    if (auto where = node->sourceRange().file_line_col()) {
+  // Prefer the traced Python source over the archive's generated code.
+  torch::jit::SourceRange range = node->sourceRange();
+  if (range.source())
+    if (auto original = range.findSourceRangeThatGenerated())
+      range = *original;
+  if (range.source())
+    if (auto where = range.file_line_col()) {
       auto [file, line, col] = *where;
       fileLoc = FileLineColLoc::get(&context, file, line, col);
     }
-  }
   return NameLoc::get(StringAttr::get(&context, node->kind().toQualString()),
                       fileLoc);
 }
