@@ -97,7 +97,7 @@ void NeuronPartitionPass::runOnOperation() {
   }
   if (numStages > numOps) {
     func.emitError("cannot split ")
-        << numOps << " ops into " << numStages
+        << numOps << " ops into " << unsigned(numStages)
         << " stages: every stage needs at least one op";
     return signalPassFailure();
   }
@@ -125,14 +125,14 @@ LogicalResult NeuronPartitionPass::choosePartition(
   };
 
   if (numStages != 0) {
-    options.numStages = numStages;
+    options.numStages = unsigned(numStages);
     partition::Status status = partition::partition(graph, options, result);
     if (!status.ok())
       return func.emitError("cannot partition into ")
-             << numStages << " stages"
+             << unsigned(numStages) << " stages"
              << (cap > 0 ? " with a per-core weight cap of " + capText() : "")
              << ": " << status.getMessage();
-    stages = numStages;
+    stages = unsigned(numStages);
     return success();
   }
 
@@ -172,7 +172,8 @@ LogicalResult NeuronPartitionPass::choosePartition(
                               << capText() << " of weights (the weights total "
                               << total << " bytes";
   if (stages > 1)
-    remark << "; " << stages - 1 << " stages cannot hold them";
+    remark << "; " << stages - 1 << (stages == 2 ? " stage cannot" : " stages cannot")
+           << " hold them";
   remark << ")";
   return success();
 }
