@@ -1,0 +1,68 @@
+//===- Kernels.cpp - reference kernel dispatch ----------------------------===//
+#include "Kernels.h"
+
+namespace neuron::rt {
+
+void runReference(const OpInfo &op, const void *const *in, void *const *out) {
+  if (isBinary(op.kind))
+    return refBinary(op, in, out);
+  if (isUnary(op.kind))
+    return refUnary(op, in, out);
+  switch (op.kind) {
+  case OpKind::Cast: return refCast(op, in, out);
+  case OpKind::Where: return refWhere(op, in, out);
+  case OpKind::MatMul: return refMatMul(op, in, out);
+  case OpKind::Gemm: return refGemm(op, in, out);
+  case OpKind::Conv: return refConv(op, in, out);
+  case OpKind::BatchNorm: return refBatchNorm(op, in, out);
+  case OpKind::LayerNorm: return refLayerNorm(op, in, out);
+  case OpKind::Softmax: return refSoftmax(op, in, out);
+  case OpKind::MaxPool:
+  case OpKind::AveragePool: return refPool(op, in, out);
+  case OpKind::GlobalAveragePool: return refGlobalAveragePool(op, in, out);
+  case OpKind::ReduceMean:
+  case OpKind::ReduceSum:
+  case OpKind::ReduceMax: return refReduce(op, in, out);
+  case OpKind::Reshape:
+  case OpKind::Flatten:
+  case OpKind::Squeeze:
+  case OpKind::Unsqueeze: return refCopy(op, in, out);
+  case OpKind::Transpose: return refTranspose(op, in, out);
+  case OpKind::Concat: return refConcat(op, in, out);
+  case OpKind::Split: return refSplit(op, in, out);
+  case OpKind::Slice: return refSlice(op, in, out);
+  case OpKind::Gather: return refGather(op, in, out);
+  case OpKind::Expand: return refExpand(op, in, out);
+  default: break;
+  }
+  throw Error(std::string("no reference kernel for '") + opKindName(op.kind) + "'");
+}
+
+namespace {
+class ReferenceKernel final : public Kernel {
+public:
+  explicit ReferenceKernel(OpInfo op) : op_(std::move(op)) {}
+  void run(const void *const *in, void *const *out) override {
+    runReference(op_, in, out);
+  }
+  const char *backend() const override { return "reference"; }
+
+private:
+  OpInfo op_;
+};
+} // namespace
+
+std::unique_ptr<Kernel> makeReferenceKernel(OpInfo op) {
+  return std::make_unique<ReferenceKernel>(std::move(op));
+}
+
+#ifndef NEURON_RUNTIME_HAVE_DNNL
+struct DnnlEnv {};
+std::shared_ptr<DnnlEnv> makeDnnlEnv(int) { return nullptr; }
+std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &, const std::vector<const void *> &,
+                                       DnnlEnv &) {
+  return nullptr;
+}
+#endif
+
+} // namespace neuron::rt

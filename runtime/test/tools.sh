@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Command-line behaviour of neuron-run and neuron-dump.
+# usage: tools.sh NEURON_RUN NEURON_DUMP FIXTURES TMPDIR
+set -u
+RUN=$1 DUMP=$2 FIX=$3 T=$4
+rm -rf "$T" && mkdir -p "$T/out"
+"$FIX" "$T" || exit 1
+fails=0
+check() { # check NAME EXPECTED_STATUS PATTERN -- command...
+  local name=$1 want=$2 pat=$3; shift 4
+  local out status
+  out=$("$@" 2>&1); status=$?
+  if [ "$status" != "$want" ] || ! grep -qE -- "$pat" <<<"$out"; then
+    echo "FAIL: $name (status $status, want $want; pattern '$pat')"; echo "$out" | sed 's/^/  | /'
+    fails=$((fails + 1))
+  else
+    echo "ok: $name"
+  fi
+}
+check "run writes outputs" 0 "output 1 'hidden': f32\[2, 16\]" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --output-dir "$T/out"
+[ -f "$T/out/output0.npy" ] && [ -f "$T/out/output1.npy" ] || { echo "FAIL: output files missing"; fails=$((fails + 1)); }
+check "check passes" 0 "output 0 'probs': OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/expected0.npy" --check "$T/expected1.npy"
+check "written outputs match" 0 "OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/out/output0.npy" --check "$T/out/output1.npy" --rtol 0 --atol 0
+check "check fails with worst element" 1 "MISMATCH \(1 of 8 elements.*worst at \[1, 1\]" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/wrong.npy" --check "$T/expected1.npy"
+check "json check" 1 '"check": \{"ok": false' -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/wrong.npy" --check "$T/expected1.npy" --json
+check "named outputs" 0 "probs.npy" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --output-dir "$T/out" --name-outputs
+check "bench" 0 "throughput: .* inferences/s" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 20
+check "bench json" 0 '"p99"' -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 5 --json
+check "wrong input count" 1 "has 1 inputs, 2 --input given" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --input "$T/x.npy"
+check "wrong input shape" 1 "expected f32\[2, 8\], got f32\[2, 16\]" -- "$RUN" "$T/mlp.neff" --input "$T/expected1.npy"
+check "truncated npy" 1 "truncated data" -- "$RUN" "$T/mlp.neff" --input "$T/bad.npy"
+check "missing npy" 1 "cannot open" -- "$RUN" "$T/mlp.neff" --input "$T/nope.npy"
+check "missing model" 1 "cannot open" -- "$RUN" "$T/nope.neff" --input "$T/x.npy"
+check "usage" 2 "usage:" -- "$RUN" --bogus
+check "dump" 0 "stage  core" -- "$DUMP" "$T/mlp.neff"
+check "dump options" 0 "neuroncore-pipeline-cores = 2" -- "$DUMP" "$T/mlp.neff"
+check "dump json" 0 '"stages": \[\{"index": 0, "core": 0, "ops": 2' -- "$DUMP" "$T/mlp.neff" --json
+check "dump verify" 0 "verify: OK" -- "$DUMP" "$T/mlp.neff" --verify
+cp "$T/mlp.neff" "$T/corrupt.neff"
+printf '\xff' | dd of="$T/corrupt.neff" bs=1 seek=700 conv=notrunc status=none
+check "dump corrupt" 1 "checksum mismatch" -- "$DUMP" "$T/corrupt.neff"
+check "run corrupt" 1 "checksum mismatch" -- "$RUN" "$T/corrupt.neff" --input "$T/x.npy"
+head -c 100 "$T/mlp.neff" > "$T/short.neff"
+check "dump truncated" 1 "truncated" -- "$DUMP" "$T/short.neff"
+[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -1,0 +1,285 @@
+//===- neuron-run.cpp - run and benchmark a .neff artifact ----------------===//
+//
+//   neuron-run MODEL.neff --input A.npy [--input B.npy ...] [--output-dir D]
+//              [--check REF.npy ... [--rtol R] [--atol A]]
+//              [--bench [--requests N] [--warmup W]] [--threads T]
+//              [--reference] [--name-outputs] [--json]
+//
+// Exit status: 0 on success, 1 on an error or a --check mismatch, 2 on a
+// usage error.
+//
+//===----------------------------------------------------------------------===//
+#include "neuron/runtime/Compare.h"
+#include "neuron/runtime/Error.h"
+#include "neuron/runtime/Model.h"
+#include "neuron/runtime/Npy.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace neuron::rt;
+
+namespace {
+const char *kUsage =
+    "usage: neuron-run MODEL.neff --input A.npy [--input B.npy ...]\n"
+    "                  [--output-dir DIR] [--name-outputs]\n"
+    "                  [--check REF.npy ... [--rtol R] [--atol A]]\n"
+    "                  [--bench [--requests N] [--warmup W]]\n"
+    "                  [--threads T] [--reference] [--json]\n"
+    "Runs one inference (inputs in model order) and writes the outputs as\n"
+    "DIR/output0.npy, ... (or DIR/<output name>.npy with --name-outputs).\n"
+    "--check compares output i with the i-th REF.npy (default rtol 1e-4,\n"
+    "atol 1e-5) and exits 1 on a mismatch. --bench reports throughput and\n"
+    "latency percentiles over N requests (default 100).\n";
+
+struct Options {
+  std::string model, outputDir;
+  std::vector<std::string> inputs, checks;
+  double rtol = 1e-4, atol = 1e-5;
+  bool bench = false, json = false, reference = false, nameOutputs = false;
+  long requests = 100, warmup = 3;
+  int threads = 0;
+};
+
+[[noreturn]] void usageError(const std::string &msg) {
+  std::cerr << "neuron-run: " << msg << "\n" << kUsage;
+  std::exit(2);
+}
+
+double parseDouble(const std::string &flag, const std::string &v) {
+  char *end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || !std::isfinite(d) || d < 0)
+    usageError(flag + " expects a non-negative number, got '" + v + "'");
+  return d;
+}
+long parseLong(const std::string &flag, const std::string &v, long lo) {
+  char *end = nullptr;
+  long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || n < lo)
+    usageError(flag + " expects an integer >= " + std::to_string(lo) + ", got '" + v + "'");
+  return n;
+}
+
+Options parseArgs(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usageError(a + " expects a value");
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--input" || a == "-i") {
+      o.inputs.push_back(value());
+    } else if (a == "--output-dir" || a == "-o") {
+      o.outputDir = value();
+    } else if (a == "--check") {
+      o.checks.push_back(value());
+    } else if (a == "--rtol") {
+      o.rtol = parseDouble(a, value());
+    } else if (a == "--atol") {
+      o.atol = parseDouble(a, value());
+    } else if (a == "--bench") {
+      o.bench = true;
+    } else if (a == "--requests") {
+      o.requests = parseLong(a, value(), 1);
+    } else if (a == "--warmup") {
+      o.warmup = parseLong(a, value(), 0);
+    } else if (a == "--threads") {
+      o.threads = int(parseLong(a, value(), 0));
+    } else if (a == "--reference") {
+      o.reference = true;
+    } else if (a == "--name-outputs") {
+      o.nameOutputs = true;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (!a.empty() && a[0] == '-') {
+      usageError("unknown option '" + a + "'");
+    } else if (o.model.empty()) {
+      o.model = a;
+    } else {
+      usageError("unexpected argument '" + a + "'");
+    }
+  }
+  if (o.model.empty())
+    usageError("no model given");
+  return o;
+}
+
+std::string jsonString(const std::string &s) {
+  std::string r = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      r += '\\';
+      r += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      r += buf;
+    } else {
+      r += c;
+    }
+  }
+  return r + "\"";
+}
+
+std::string jsonNumber(double v) {
+  if (!std::isfinite(v))
+    return "null";
+  std::ostringstream os;
+  os.precision(9);
+  os << v;
+  return os.str();
+}
+
+std::string sanitize(const std::string &name) {
+  std::string r;
+  for (char c : name)
+    r += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
+  return r.empty() ? "output" : r;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  size_t idx = size_t(std::ceil(p / 100.0 * double(v.size()))) ;
+  return v[std::min(v.size() - 1, idx ? idx - 1 : 0)];
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o = parseArgs(argc, argv);
+  try {
+    LoadOptions lo;
+    lo.backend = o.reference ? KernelBackend::Reference : KernelBackend::Auto;
+    lo.numThreads = o.threads;
+    Model model = Model::load(o.model, lo);
+    if (o.inputs.size() != model.inputs().size())
+      throw Error("the model has " + std::to_string(model.inputs().size()) +
+                  " inputs, " + std::to_string(o.inputs.size()) + " --input given");
+    std::vector<HostTensor> inputs;
+    for (const std::string &p : o.inputs)
+      inputs.push_back(readNpy(p));
+    std::vector<HostTensor> outputs = model.run(inputs);
+
+    std::vector<std::string> written;
+    if (!o.outputDir.empty())
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        std::string file = o.nameOutputs ? sanitize(model.outputs()[i].name)
+                                         : "output" + std::to_string(i);
+        std::string path = o.outputDir + "/" + file + ".npy";
+        writeNpy(path, outputs[i]);
+        written.push_back(path);
+      }
+
+    bool allOk = true;
+    std::vector<std::string> checkJson;
+    if (!o.checks.empty()) {
+      if (o.checks.size() != outputs.size())
+        throw Error("the model has " + std::to_string(outputs.size()) + " outputs, " +
+                    std::to_string(o.checks.size()) + " --check given");
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        HostTensor ref = readNpy(o.checks[i]);
+        CompareResult r = compareTensors(outputs[i], ref, o.rtol, o.atol);
+        allOk &= r.ok;
+        std::string name = model.outputs()[i].name;
+        if (o.json) {
+          std::ostringstream js;
+          js << "{\"output\": " << jsonString(name) << ", \"ok\": " << (r.ok ? "true" : "false");
+          if (!r.problem.empty())
+            js << ", \"problem\": " << jsonString(r.problem);
+          else
+            js << ", \"mismatches\": " << r.mismatches << ", \"worst_index\": "
+               << r.worstIndex << ", \"got\": " << jsonNumber(r.got)
+               << ", \"expected\": " << jsonNumber(r.expected)
+               << ", \"abs_error\": " << jsonNumber(r.absError)
+               << ", \"rel_error\": " << jsonNumber(r.relError);
+          js << "}";
+          checkJson.push_back(js.str());
+        } else if (!r.problem.empty()) {
+          std::cout << "output " << i << " '" << name << "': MISMATCH: " << r.problem << "\n";
+        } else {
+          std::cout << "output " << i << " '" << name << "': "
+                    << (r.ok ? "OK" : "MISMATCH") << " (" << r.mismatches << " of "
+                    << outputs[i].numElements() << " elements outside rtol " << o.rtol
+                    << " atol " << o.atol << "); worst at " << formatShape(r.worstPosition)
+                    << ": got " << r.got << ", expected " << r.expected << ", abs error "
+                    << r.absError << ", rel error " << r.relError << "\n";
+        }
+      }
+    }
+
+    double throughput = 0, p50 = 0, p95 = 0, p99 = 0, mean = 0;
+    if (o.bench) {
+      for (long i = 0; i < o.warmup; ++i)
+        model.run(inputs);
+      std::vector<double> lat;
+      lat.reserve(o.requests);
+      auto start = std::chrono::steady_clock::now();
+      for (long i = 0; i < o.requests; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        model.run(inputs);
+        lat.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - t0).count());
+      }
+      double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      throughput = double(o.requests) / total;
+      for (double l : lat)
+        mean += l / double(lat.size());
+      p50 = percentile(lat, 50);
+      p95 = percentile(lat, 95);
+      p99 = percentile(lat, 99);
+      if (!o.json)
+        std::cout << "requests: " << o.requests << "\nthroughput: " << throughput
+                  << " inferences/s\nlatency ms: mean " << mean << " p50 " << p50
+                  << " p95 " << p95 << " p99 " << p99 << "\n";
+    }
+
+    if (o.json) {
+      std::cout << "{\"model\": " << jsonString(o.model) << ", \"outputs\": [";
+      for (size_t i = 0; i < outputs.size(); ++i)
+        std::cout << (i ? ", " : "") << "{\"name\": " << jsonString(model.outputs()[i].name)
+                  << ", \"type\": " << jsonString(outputs[i].describe())
+                  << (i < written.size() ? ", \"file\": " + jsonString(written[i]) : "")
+                  << "}";
+      std::cout << "]";
+      if (!o.checks.empty()) {
+        std::cout << ", \"check\": {\"ok\": " << (allOk ? "true" : "false") << ", \"rtol\": "
+                  << jsonNumber(o.rtol) << ", \"atol\": " << jsonNumber(o.atol)
+                  << ", \"outputs\": [";
+        for (size_t i = 0; i < checkJson.size(); ++i)
+          std::cout << (i ? ", " : "") << checkJson[i];
+        std::cout << "]}";
+      }
+      if (o.bench)
+        std::cout << ", \"bench\": {\"requests\": " << o.requests
+                  << ", \"throughput\": " << jsonNumber(throughput)
+                  << ", \"latency_ms\": {\"mean\": " << jsonNumber(mean)
+                  << ", \"p50\": " << jsonNumber(p50) << ", \"p95\": " << jsonNumber(p95)
+                  << ", \"p99\": " << jsonNumber(p99) << "}}";
+      std::cout << "}\n";
+    } else if (o.checks.empty() && !o.bench) {
+      for (size_t i = 0; i < outputs.size(); ++i)
+        std::cout << "output " << i << " '" << model.outputs()[i].name << "': "
+                  << outputs[i].describe()
+                  << (i < written.size() ? " -> " + written[i] : "") << "\n";
+    }
+    return allOk ? 0 : 1;
+  } catch (const Error &e) {
+    std::cerr << "neuron-run: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception &e) {
+    std::cerr << "neuron-run: error: " << e.what() << "\n";
+    return 1;
+  }
+}
