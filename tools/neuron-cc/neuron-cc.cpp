@@ -37,49 +37,56 @@
 using namespace llvm;
 using namespace mlir;
 
+static cl::OptionCategory neuronCategory("neuron-cc options");
+
 static cl::SubCommand compileCommand("compile", "Compile a model");
 static cl::SubCommand listCommand("list-operators",
                                   "Print the operators an importer supports");
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("MODEL"),
-                                      cl::Required, cl::sub(compileCommand));
+                                      cl::Required, cl::sub(compileCommand),
+                                      cl::cat(neuronCategory));
 
 enum class Framework { Auto, ONNX, PyTorch };
 static cl::opt<Framework> framework(
-    "framework", cl::desc("Model format (default: from the file extension: "
-                          ".onnx/.onnxtxt -> ONNX, .pt/.pth/.ts -> PYTORCH)"),
+    "framework",
+    cl::desc("Model format (default: from the file extension: "
+             ".onnx/.onnxtxt -> ONNX, .pt/.pth/.ts -> PYTORCH)"),
     cl::init(Framework::Auto),
     cl::values(clEnumValN(Framework::ONNX, "ONNX", "ONNX model"),
                clEnumValN(Framework::PyTorch, "PYTORCH",
                           "TorchScript archive from torch.jit.trace")),
-    cl::sub(compileCommand), cl::sub(listCommand));
+    cl::sub(compileCommand), cl::sub(listCommand), cl::cat(neuronCategory));
 
-static cl::opt<std::string> ioConfig(
-    "io-config",
-    cl::desc("Input shapes and dtypes as JSON or @FILE: "
-             "'{\"inputs\": {\"name\": [[1, 128], \"int64\"]}}'"),
-    cl::sub(compileCommand));
+static cl::opt<std::string>
+    ioConfig("io-config",
+             cl::desc("Input shapes and dtypes as JSON or @FILE: "
+                      "'{\"inputs\": {\"name\": [[1, 128], \"int64\"]}}'"),
+             cl::sub(compileCommand), cl::cat(neuronCategory));
 
-static cl::opt<neuron::CompilePhase> compileTo(
-    "compile-to", cl::desc("Stop after this phase and write its output"),
-    cl::init(neuron::CompilePhase::Optimize),
-    cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
-                          "graph IR as imported"),
-               clEnumValN(neuron::CompilePhase::Optimize, "optimize",
-                          "graph IR after canonicalization and CSE")),
-    cl::sub(compileCommand));
+static cl::opt<neuron::CompilePhase>
+    compileTo("compile-to",
+              cl::desc("Stop after this phase and write its output"),
+              cl::init(neuron::CompilePhase::Optimize),
+              cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
+                                    "graph IR as imported"),
+                         clEnumValN(neuron::CompilePhase::Optimize, "optimize",
+                                    "graph IR after canonicalization and CSE")),
+              cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<std::string>
     outputPath("output", cl::desc("Output file ('-' for stdout; default '-')"),
-               cl::init("-"), cl::sub(compileCommand));
+               cl::init("-"), cl::sub(compileCommand), cl::cat(neuronCategory));
 // A separate option rather than a cl::alias: aliases are not visible inside
 // subcommands.
 static cl::opt<std::string> outputShort("o", cl::desc("Same as --output"),
-                                        cl::sub(compileCommand));
+                                        cl::sub(compileCommand),
+                                        cl::cat(neuronCategory));
 
 static cl::opt<unsigned> verbose("verbose",
                                  cl::desc("0: errors only; 1: phase timings"),
-                                 cl::init(0), cl::sub(compileCommand));
+                                 cl::init(0), cl::sub(compileCommand),
+                                 cl::cat(neuronCategory));
 
 /// Infers the framework from the extension.
 static std::optional<Framework> frameworkOf(StringRef path) {
@@ -164,9 +171,9 @@ static int listOperators() {
 
 static OwningOpRef<ModuleOp> importModel(MLIRContext &context,
                                          const neuron::ImportOptions &options) {
-  std::optional<Framework> kind =
-      framework != Framework::Auto ? std::optional(framework.getValue())
-                                   : frameworkOf(modelPath);
+  std::optional<Framework> kind = framework != Framework::Auto
+                                      ? std::optional(framework.getValue())
+                                      : frameworkOf(modelPath);
   if (!kind) {
     errs() << "neuron-cc: cannot tell the framework of '" << modelPath
            << "' from its extension; pass --framework ONNX or PYTORCH\n";
@@ -265,6 +272,10 @@ int main(int argc, char **argv) {
   for (size_t i = 0, j = 0; i < args.size(); ++i)
     if (!args[i])
       args[i] = storage[j++].c_str();
+  // Show only our options, not every option linked in from LLVM and MLIR.
+  cl::HideUnrelatedOptions(neuronCategory);
+  cl::HideUnrelatedOptions(neuronCategory, compileCommand);
+  cl::HideUnrelatedOptions(neuronCategory, listCommand);
   cl::ParseCommandLineOptions(
       static_cast<int>(args.size()), args.data(),
       "neuron-cc: compile a traced PyTorch or ONNX model for pipelined "
