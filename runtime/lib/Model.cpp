@@ -32,6 +32,16 @@ const std::vector<TensorDesc> &Model::inputs() const { return artifact_->model()
 const std::vector<TensorDesc> &Model::outputs() const { return artifact_->model().outputs; }
 size_t Model::numStages() const { return stages_.size(); }
 
+std::vector<std::vector<std::string>> Model::kernelBackends() const {
+  std::vector<std::vector<std::string>> result;
+  for (const auto &stage : stages_) {
+    result.emplace_back();
+    for (size_t i = 0; i < stage->desc().ops.size(); ++i)
+      result.back().push_back(stage->backend(i));
+  }
+  return result;
+}
+
 static std::string typeStr(DType d, const Shape &s) {
   return std::string(dtypeName(d)) + formatShape(s);
 }

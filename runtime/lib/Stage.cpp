@@ -7,7 +7,8 @@ namespace neuron::rt {
 
 Stage::Stage(std::shared_ptr<const Artifact> artifact, uint32_t index,
              const LoadOptions &options, const std::shared_ptr<DnnlEnv> &dnnl)
-    : artifact_(std::move(artifact)), desc_(&artifact_->model().stages.at(index)) {
+    : artifact_(std::move(artifact)), desc_(&artifact_->model().stages.at(index)),
+      dnnl_(dnnl) {
   const StageDesc &s = *desc_;
   fixed_.assign(s.tensors.size(), nullptr);
   for (size_t i = 0; i < s.tensors.size(); ++i) {

@@ -40,6 +40,9 @@ public:
 private:
   std::shared_ptr<const Artifact> artifact_;
   const StageDesc *desc_;
+  /// Kept alive for the kernels, which refer to its engine and stream
+  /// (declared before kernels_ so that it is destroyed after them).
+  std::shared_ptr<DnnlEnv> dnnl_;
   std::vector<const void *> fixed_; ///< Weight / constant addresses.
   std::vector<std::unique_ptr<Kernel>> kernels_;
   size_t maxIn_ = 0, maxOut_ = 0;

@@ -41,10 +41,10 @@ inline void expectValues(const HostTensor &t, const Shape &shape,
 
 /// Builds the op with weights where `weights[i]` is set (pre-packable), runs
 /// it with the reference and the default (oneDNN) backend on random inputs
-/// and compares. Returns false if the model could not be built.
+/// and compares; with `expectDnnl`, also checks that oneDNN was used.
 inline void crossCheck(OpKind kind, const std::vector<Operand> &operands,
-                       const OpAttrs &attrs, std::mt19937 &rng, double rtol = 1e-4,
-                       double atol = 1e-5) {
+                       const OpAttrs &attrs, std::mt19937 &rng, bool expectDnnl = true,
+                       double rtol = 1e-4, double atol = 1e-5) {
   std::vector<HostTensor> inputs;
   for (const Operand &o : operands)
     if (o.kind == Operand::Input)
@@ -52,6 +52,10 @@ inline void crossCheck(OpKind kind, const std::vector<Operand> &operands,
   auto art = Artifact::fromBytes(buildSingleOpArtifact(kind, operands, attrs));
   Model ref = Model::load(art, {KernelBackend::Reference, 1});
   Model fast = Model::load(art, {KernelBackend::Auto, 1});
+#ifdef NEURON_RUNTIME_HAVE_DNNL
+  if (expectDnnl)
+    EXPECT_EQ(fast.kernelBackends()[0][0], "onednn") << opKindName(kind);
+#endif
   std::vector<HostTensor> a = ref.run(inputs), b = fast.run(inputs);
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {

@@ -52,6 +52,9 @@ public:
   const Artifact &artifact() const { return *artifact_; }
   /// Number of stages.
   size_t numStages() const;
+  /// The kernel backend chosen for each op of each stage ("onednn" or
+  /// "reference"), for tools and tests.
+  std::vector<std::vector<std::string>> kernelBackends() const;
 
   /// Runs one request. Each input must match inputs() in dtype and shape;
   /// they are read in place (never copied or written). Returns owned outputs.
