@@ -197,8 +197,17 @@ int main(int argc, char **argv) {
       for (const TensorDesc &d : model.inputs())
         zeros.emplace_back(d.type.dtype, d.type.shape);
       model.run(zeros);
-      if (!json)
+      if (!json) {
         std::cout << "\nverify: OK (kernels prepared, one request run on zero inputs)\n";
+        auto backends = model.kernelBackends();
+        for (size_t s = 0; s < backends.size(); ++s) {
+          size_t dnnl = 0;
+          for (const std::string &b : backends[s])
+            dnnl += b == "onednn";
+          std::cout << "  stage " << s << ": " << dnnl << " onednn, "
+                    << backends[s].size() - dnnl << " reference kernels\n";
+        }
+      }
     }
     return 0;
   } catch (const Error &e) {
