@@ -67,11 +67,15 @@ static cl::opt<std::string>
 static cl::opt<neuron::CompilePhase>
     compileTo("compile-to",
               cl::desc("Stop after this phase and write its output"),
-              cl::init(neuron::CompilePhase::Optimize),
+              cl::init(neuron::CompilePhase::Partition),
               cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
                                     "graph IR as imported"),
                          clEnumValN(neuron::CompilePhase::Optimize, "optimize",
-                                    "graph IR after canonicalization and CSE")),
+                                    "graph IR after canonicalization and CSE"),
+                         clEnumValN(neuron::CompilePhase::Partition,
+                                    "partition",
+                                    "pipe.pipeline of stages with per-stage "
+                                    "summaries (default)")),
               cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<std::string>
@@ -82,6 +86,30 @@ static cl::opt<std::string>
 static cl::opt<std::string> outputShort("o", cl::desc("Same as --output"),
                                         cl::sub(compileCommand),
                                         cl::cat(neuronCategory));
+
+static cl::opt<std::string> pipelineCores(
+    "neuroncore-pipeline-cores",
+    cl::desc("Number of pipeline stages (one NeuronCore each), or 'auto' for "
+             "the fewest whose weights fit --core-memory (default 1)"),
+    cl::init("1"), cl::sub(compileCommand), cl::cat(neuronCategory));
+
+static cl::opt<std::string> coreMemory(
+    "core-memory",
+    cl::desc("Per-core weight cap in bytes (suffixes K, M, G accepted); "
+             "default: none for an explicit core count, 2M for auto and "
+             "balanced"),
+    cl::sub(compileCommand), cl::cat(neuronCategory));
+
+static cl::opt<neuron::PartitionObjective> partitionObjective(
+    "partition-objective", cl::desc("What the largest stage minimises"),
+    cl::init(neuron::PartitionObjective::Weights),
+    cl::values(clEnumValN(neuron::PartitionObjective::Weights, "weights",
+                          "weight bytes (default)"),
+               clEnumValN(neuron::PartitionObjective::Compute, "compute",
+                          "FLOPs"),
+               clEnumValN(neuron::PartitionObjective::Balanced, "balanced",
+                          "FLOPs, with every stage's weights under the cap")),
+    cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<unsigned> verbose("verbose",
                                  cl::desc("0: errors only; 1: phase timings"),
@@ -205,7 +233,60 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &context,
 #endif
 }
 
+/// Parses a byte count with an optional K/M/G suffix (powers of 1024).
+static std::optional<int64_t> parseBytes(StringRef text) {
+  uint64_t scale = 1;
+  StringRef digits = text.trim();
+  if (digits.consume_back_insensitive("b")) {
+  }
+  if (digits.consume_back_insensitive("k"))
+    scale = 1ull << 10;
+  else if (digits.consume_back_insensitive("m"))
+    scale = 1ull << 20;
+  else if (digits.consume_back_insensitive("g"))
+    scale = 1ull << 30;
+  uint64_t value;
+  if (digits.empty() || digits.getAsInteger(10, value) || value == 0 ||
+      value > (uint64_t(INT64_MAX) / scale))
+    return std::nullopt;
+  return static_cast<int64_t>(value * scale);
+}
+
+/// Reads the partition flags; prints an error and returns nullopt if one is
+/// malformed.
+static std::optional<neuron::PartitionPipelineOptions> partitionOptions() {
+  neuron::PartitionPipelineOptions options;
+  options.objective = partitionObjective;
+  if (StringRef(pipelineCores).equals_insensitive("auto")) {
+    options.numStages = 0;
+  } else {
+    unsigned cores;
+    if (StringRef(pipelineCores).getAsInteger(10, cores) || cores < 1) {
+      errs() << "neuron-cc: --neuroncore-pipeline-cores must be a positive "
+                "integer or 'auto', got '"
+             << pipelineCores << "'\n";
+      return std::nullopt;
+    }
+    options.numStages = cores;
+  }
+  if (!coreMemory.empty()) {
+    std::optional<int64_t> bytes = parseBytes(coreMemory);
+    if (!bytes) {
+      errs() << "neuron-cc: --core-memory must be a positive byte count such "
+                "as 2097152 or 2M, got '"
+             << coreMemory << "'\n";
+      return std::nullopt;
+    }
+    options.coreMemory = *bytes;
+  }
+  return options;
+}
+
 static int compile() {
+  std::optional<neuron::PartitionPipelineOptions> partition =
+      partitionOptions();
+  if (!partition)
+    return 1;
   neuron::ImportOptions options;
   if (!ioConfig.empty()) {
     Expected<neuron::ImportOptions> parsed = neuron::parseIOConfig(ioConfig);
@@ -219,6 +300,8 @@ static int compile() {
   MLIRContext context;
   neuron::registerCompilerDialects(context);
   context.getDiagEngine().registerHandler(printDiagnostic);
+  // A failing pass would otherwise print the whole function after its error.
+  context.printOpOnDiagnostic(false);
   DefaultTimingManager timing;
   timing.setEnabled(verbose >= 1);
   TimingScope root = timing.getRootScope();
@@ -236,6 +319,8 @@ static int compile() {
     TimingScope optimizeTimer = root.nest("optimize");
     pm.enableTiming(optimizeTimer);
     neuron::buildOptimizePipeline(pm);
+    if (compileTo >= neuron::CompilePhase::Partition)
+      neuron::buildPartitionPipeline(pm, *partition);
     if (failed(pm.run(*module)))
       return 1;
   }
