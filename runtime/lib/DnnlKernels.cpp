@@ -34,6 +34,11 @@ std::shared_ptr<DnnlEnv> makeDnnlEnv(int numThreads) {
   return env;
 }
 
+void enterDnnlThread(DnnlEnv &env) {
+  if (env.numThreads > 0 && omp_get_max_threads() != env.numThreads)
+    omp_set_num_threads(env.numThreads);
+}
+
 namespace {
 
 memory::dims toDims(const Shape &s) {
@@ -466,8 +471,7 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const
   for (const TensorType &t : op.out)
     if (t.dtype != DType::F32 || numElements(t.shape) == 0)
       return nullptr;
-  if (env.numThreads > 0)
-    omp_set_num_threads(env.numThreads);
+  enterDnnlThread(env);
   std::vector<float> buf;
   std::unique_ptr<Kernel> k;
   if (isBinary(op.kind))

@@ -59,6 +59,7 @@ std::unique_ptr<Kernel> makeReferenceKernel(OpInfo op) {
 #ifndef NEURON_RUNTIME_HAVE_DNNL
 struct DnnlEnv {};
 std::shared_ptr<DnnlEnv> makeDnnlEnv(int) { return nullptr; }
+void enterDnnlThread(DnnlEnv &) {}
 std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &, const std::vector<const void *> &,
                                        DnnlEnv &) {
   return nullptr;

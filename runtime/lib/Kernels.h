@@ -41,6 +41,9 @@ std::unique_ptr<Kernel> makeReferenceKernel(OpInfo op);
 /// Per-model oneDNN state (engine, stream, thread count).
 struct DnnlEnv;
 std::shared_ptr<DnnlEnv> makeDnnlEnv(int numThreads);
+/// Applies the env's thread count to the calling thread (OpenMP's thread
+/// count is per thread); called before a request runs.
+void enterDnnlThread(DnnlEnv &env);
 /// Returns a oneDNN kernel for `op`, or null when oneDNN has none for this
 /// op and dtype. `constIn[i]` is the data of input i when it is a weight or
 /// constant known at load (so it can be pre-packed), otherwise null.

@@ -18,11 +18,10 @@ Model Model::load(std::shared_ptr<const Artifact> artifact, const LoadOptions &o
   Model m;
   m.artifact_ = std::move(artifact);
   m.options_ = options;
-  std::shared_ptr<DnnlEnv> dnnl;
   if (options.backend == KernelBackend::Auto)
-    dnnl = makeDnnlEnv(options.numThreads);
+    m.dnnl_ = makeDnnlEnv(options.numThreads);
   for (uint32_t i = 0; i < m.artifact_->model().stages.size(); ++i) {
-    m.stages_.push_back(std::make_unique<Stage>(m.artifact_, i, options, dnnl));
+    m.stages_.push_back(std::make_unique<Stage>(m.artifact_, i, options, m.dnnl_));
     m.contexts_.push_back(m.stages_.back()->makeContext());
   }
   return m;
@@ -66,6 +65,8 @@ void Model::checkInputs(const std::vector<HostTensor> &inputs) const {
 
 std::vector<HostTensor> Model::run(const std::vector<HostTensor> &inputs) {
   checkInputs(inputs);
+  if (dnnl_)
+    enterDnnlThread(*dnnl_);
   const ModelDesc &md = artifact_->model();
   auto resolve = [&](ValueRef ref) -> const void * {
     if (ref.isPipelineInput())

@@ -29,6 +29,7 @@ struct LoadOptions {
 
 class Stage;
 struct StageContext;
+struct DnnlEnv;
 
 /// A loaded model: verified artifact, prepared kernels for every stage, and
 /// one activation arena per stage. `run` executes a request stage after stage
@@ -69,6 +70,7 @@ private:
   std::shared_ptr<const Artifact> artifact_;
   std::vector<std::unique_ptr<Stage>> stages_;
   std::vector<std::unique_ptr<StageContext>> contexts_;
+  std::shared_ptr<DnnlEnv> dnnl_;
   LoadOptions options_;
 };
 
