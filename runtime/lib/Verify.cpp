@@ -220,6 +220,18 @@ void verifyManifest(const ModelDesc &model,
       lastUse[id] = end;
     }
 
+    // The arena is allocated at load: it may not be larger than its tensors
+    // need (up to page rounding), so a damaged size cannot force a huge
+    // allocation.
+    uint64_t arenaEnd = 0;
+    for (const StageTensor &t : stage.tensors)
+      if (t.kind == TensorKind::Arena)
+        arenaEnd = std::max(arenaEnd, t.offset + t.size);
+    if (stage.arenaSize > (arenaEnd + 4095) / 4096 * 4096)
+      throw Error(sname + " declares a " + std::to_string(stage.arenaSize) +
+                  "-byte arena, but its tensors end at byte " +
+                  std::to_string(arenaEnd));
+
     // Arena tensors live at the same time must not share bytes.
     std::vector<uint32_t> arena;
     for (uint32_t id = 0; id < n; ++id)
