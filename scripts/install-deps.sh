@@ -8,7 +8,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libtorch-dev
   python3-torch python3-torchvision python3-onnx python3-numpy libonnx-testdata
-  libdnnl-dev
+  libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libxxhash-dev

@@ -12,6 +12,9 @@
 #include "neuron/Compiler/Pipelines.h"
 #include "neuron/Dialect/Graph/IR/GraphDialect.h"
 #include "neuron/Import/ImportOptions.h"
+#ifdef NEURON_ENABLE_NEFF
+#include "neuron/Target/Neff/NeffEmitter.h"
+#endif
 #ifdef NEURON_ENABLE_ONNX
 #include "neuron/Import/ONNX.h"
 #endif
@@ -67,7 +70,11 @@ static cl::opt<std::string>
 static cl::opt<neuron::CompilePhase>
     compileTo("compile-to",
               cl::desc("Stop after this phase and write its output"),
+#ifdef NEURON_ENABLE_NEFF
+              cl::init(neuron::CompilePhase::Neff),
+#else
               cl::init(neuron::CompilePhase::Partition),
+#endif
               cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
                                     "graph IR as imported"),
                          clEnumValN(neuron::CompilePhase::Optimize, "optimize",
@@ -75,12 +82,15 @@ static cl::opt<neuron::CompilePhase>
                          clEnumValN(neuron::CompilePhase::Partition,
                                     "partition",
                                     "pipe.pipeline of stages with per-stage "
-                                    "summaries (default)")),
+                                    "summaries"),
+                         clEnumValN(neuron::CompilePhase::Neff, "neff",
+                                    "the .neff artifact (default)")),
               cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<std::string>
-    outputPath("output", cl::desc("Output file ('-' for stdout; default '-')"),
-               cl::init("-"), cl::sub(compileCommand), cl::cat(neuronCategory));
+    outputPath("output",
+               cl::desc("Output file ('-' for stdout); default out.neff for "
+                        "--compile-to neff, '-' otherwise"), cl::sub(compileCommand), cl::cat(neuronCategory));
 // A separate option rather than a cl::alias: aliases are not visible inside
 // subcommands.
 static cl::opt<std::string> outputShort("o", cl::desc("Same as --output"),
@@ -325,9 +335,37 @@ static int compile() {
       return 1;
   }
 
+  std::string path =
+      compileTo == neuron::CompilePhase::Neff ? "out.neff" : "-";
+  if (outputShort.getNumOccurrences())
+    path = outputShort;
+  else if (outputPath.getNumOccurrences())
+    path = outputPath;
+  if (compileTo == neuron::CompilePhase::Neff) {
+#ifdef NEURON_ENABLE_NEFF
+    neuron::NeffEmitOptions emitOptions;
+    emitOptions.modelName = sys::path::stem(modelPath).str();
+    emitOptions.compileOptions = {
+        {"model", std::string(sys::path::filename(modelPath))},
+        {"neuroncore-pipeline-cores", pipelineCores},
+        {"partition-objective", neuron::getObjectiveName(partitionObjective)}};
+    if (!coreMemory.empty())
+      emitOptions.compileOptions.push_back({"core-memory", coreMemory});
+    if (!ioConfig.empty())
+      emitOptions.compileOptions.push_back({"io-config", ioConfig});
+    TimingScope emitTimer = root.nest("emit");
+    if (path == "-") {
+      errs() << "neuron-cc: the artifact is binary; give a file with --output\n";
+      return 1;
+    }
+    return failed(neuron::emitNeff(*module, path, emitOptions)) ? 1 : 0;
+#else
+    errs() << "neuron-cc: built without the runtime: no .neff emitter\n";
+    return 1;
+#endif
+  }
   std::string error;
-  std::unique_ptr<ToolOutputFile> output = openOutputFile(
-      outputShort.getNumOccurrences() ? outputShort : outputPath, &error);
+  std::unique_ptr<ToolOutputFile> output = openOutputFile(path, &error);
   if (!output) {
     errs() << "neuron-cc: " << error << "\n";
     return 1;

@@ -20,7 +20,7 @@ class OpPassManager;
 namespace neuron {
 
 /// The phases of a compilation, in order.
-enum class CompilePhase { Import, Optimize, Partition };
+enum class CompilePhase { Import, Optimize, Partition, Neff };
 
 /// Options of the partition phase (neuron-cc's --neuroncore-pipeline-cores,
 /// --core-memory and --partition-objective).
