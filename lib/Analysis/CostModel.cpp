@@ -108,21 +108,43 @@ FailureOr<CostModel> CostModel::build(func::FuncOp func) {
 
 partition::PartitionGraph
 CostModel::getPartitionGraph(const CostModelOptions &options) const {
+  // A weight read by one op is part of that op; only the others are shared
+  // resources, which the partitioner counts once per stage.
+  std::vector<unsigned> readers(weights.size(), 0);
+  for (const OpCost &node : nodes)
+    for (unsigned w : node.weights)
+      ++readers[w];
   partition::PartitionGraph graph;
   for (const OpCost &node : nodes) {
+    double ownBytes = 0.0;
+    std::vector<unsigned> shared;
+    for (unsigned w : node.weights) {
+      if (readers[w] == 1)
+        ownBytes += double(weights[w].bytes);
+      else
+        shared.push_back(w);
+    }
     double cost = options.objective == PartitionObjective::Weights
-                      ? double(node.weightBytes)
+                      ? ownBytes
                       : double(node.flops);
     unsigned index =
-        graph.addNode(node.name, cost, /*size=*/0.0,
+        graph.addNode(node.name, cost, /*size=*/ownBytes,
                       options.transferCostPerByte * node.activationBytes);
-    graph.nodes[index].resources.assign(node.weights.begin(),
-                                        node.weights.end());
+    graph.nodes[index].resources = std::move(shared);
   }
   graph.edges = edges;
   for (const WeightCost &weight : weights)
     graph.resourceSizes.push_back(double(weight.bytes));
   return graph;
+}
+
+partition::PartitionOptions
+getPartitionOptions(const CostModelOptions &options) {
+  partition::PartitionOptions result;
+  // Shared weights are the graph's resources; with `weights` they belong in
+  // the load too, so that it is the stage's distinct weight bytes.
+  result.resourcesInLoad = options.objective == PartitionObjective::Weights;
+  return result;
 }
 
 int64_t CostModel::getTotalWeightBytes() const {

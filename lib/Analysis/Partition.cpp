@@ -217,9 +217,11 @@ Status detail::buildProblem(const PartitionGraph &graph,
     for (unsigned h : s)
       problem.groupPred[h].push_back(g);
   }
+  problem.resourcesInLoad = options.resourcesInLoad && problem.hasResources;
   problem.groupCost.assign(G, 0.0);
   problem.groupMemory.assign(G, 0.0);
-  double maxGroupCost = 0.0;
+  double maxGroupLoad = 0.0;
+  std::vector<unsigned char> used(graph.resourceSizes.size(), 0);
   for (unsigned g = 0; g < G; ++g) {
     std::vector<unsigned> resources;
     for (unsigned u : problem.members[g]) {
@@ -231,10 +233,20 @@ Status detail::buildProblem(const PartitionGraph &graph,
     std::sort(resources.begin(), resources.end());
     resources.erase(std::unique(resources.begin(), resources.end()),
                     resources.end());
-    for (unsigned r : resources)
-      problem.groupMemory[g] += graph.resourceSizes[r];
+    double resourceBytes = 0.0;
+    for (unsigned r : resources) {
+      resourceBytes += graph.resourceSizes[r];
+      if (!used[r]) {
+        used[r] = 1;
+        if (problem.resourcesInLoad)
+          problem.totalLoad += graph.resourceSizes[r];
+      }
+    }
+    problem.groupMemory[g] += resourceBytes;
     problem.totalCost += problem.groupCost[g];
-    maxGroupCost = std::max(maxGroupCost, problem.groupCost[g]);
+    double groupLoad = problem.groupCost[g] +
+                       (problem.resourcesInLoad ? resourceBytes : 0.0);
+    maxGroupLoad = std::max(maxGroupLoad, groupLoad);
     if (problem.groupMemory[g] > problem.cap)
       return Status::error(describeGroup(graph, problem.members[g]) +
                            formatNumber(problem.groupMemory[g]) +
@@ -246,7 +258,8 @@ Status detail::buildProblem(const PartitionGraph &graph,
                          " groups of nodes that must each stay together, "
                          "fewer than the " +
                          std::to_string(k) + " non-empty stages requested");
-  problem.lowerBound = std::max(problem.totalCost / k, maxGroupCost);
+  problem.totalLoad += problem.totalCost;
+  problem.lowerBound = std::max(problem.totalLoad / k, maxGroupLoad);
   return Status::success();
 }
 
@@ -255,7 +268,8 @@ double detail::evaluateGroups(const Problem &problem,
   std::vector<unsigned> stageOf(problem.numNodes);
   for (unsigned u = 0; u < problem.numNodes; ++u)
     stageOf[u] = stageOfGroup[problem.groupOf[u]];
-  StageCosts costs = evaluate(*problem.graph, stageOf, problem.numStages);
+  StageCosts costs = evaluate(*problem.graph, stageOf, problem.numStages,
+                              problem.resourcesInLoad);
   for (double m : costs.memory)
     if (m > problem.cap)
       return kInf;
@@ -347,9 +361,18 @@ Status neuron::partition::partition(const PartitionGraph &graph,
   }
 
   if (!best.valid()) {
+    // Every stage's memory added up: sizes, and each used resource at least
+    // once.
     double totalMemory = 0.0;
-    for (double m : problem.groupMemory)
-      totalMemory += m;
+    std::vector<unsigned char> used(graph.resourceSizes.size(), 0);
+    for (const PartitionNode &node : graph.nodes) {
+      totalMemory += node.size;
+      for (unsigned r : node.resources)
+        if (!used[r]) {
+          used[r] = 1;
+          totalMemory += graph.resourceSizes[r];
+        }
+    }
     std::string message =
         "no split into " + std::to_string(k) +
         " contiguous stages keeps every stage within the per-core cap of " +
@@ -367,7 +390,8 @@ Status neuron::partition::partition(const PartitionGraph &graph,
   result.stageOf.resize(problem.numNodes);
   for (unsigned u = 0; u < problem.numNodes; ++u)
     result.stageOf[u] = best.stageOfGroup[problem.groupOf[u]];
-  StageCosts costs = evaluate(graph, result.stageOf, k);
+  StageCosts costs =
+      evaluate(graph, result.stageOf, k, problem.resourcesInLoad);
   result.stageLoad = std::move(costs.load);
   result.stageMemory = std::move(costs.memory);
   result.maxLoad = costs.maxLoad;

@@ -123,7 +123,8 @@ const char *neuron::partition::getAlgorithmName(Algorithm algorithm) {
 
 StageCosts neuron::partition::evaluate(const PartitionGraph &graph,
                                        const std::vector<unsigned> &stageOf,
-                                       unsigned numStages) {
+                                       unsigned numStages,
+                                       bool resourcesInLoad) {
   StageCosts costs;
   unsigned n = std::min<size_t>(graph.nodes.size(), stageOf.size());
   if (numStages == 0)
@@ -164,9 +165,13 @@ StageCosts neuron::partition::evaluate(const PartitionGraph &graph,
   stageResources.erase(
       std::unique(stageResources.begin(), stageResources.end()),
       stageResources.end());
-  for (auto [s, r] : stageResources)
-    if (r < graph.resourceSizes.size())
-      costs.memory[s] += graph.resourceSizes[r];
+  for (auto [s, r] : stageResources) {
+    if (r >= graph.resourceSizes.size())
+      continue;
+    costs.memory[s] += graph.resourceSizes[r];
+    if (resourcesInLoad)
+      costs.load[s] += graph.resourceSizes[r];
+  }
   for (double l : costs.load)
     costs.maxLoad = std::max(costs.maxLoad, l);
   return costs;
@@ -218,7 +223,7 @@ Status PartitionResult::verify(const PartitionGraph &graph,
                            quoteName(graph, groups[i - 1].second) + " and " +
                            quoteName(graph, groups[i].second) +
                            " are in different stages");
-  StageCosts costs = evaluate(graph, stageOf, k);
+  StageCosts costs = evaluate(graph, stageOf, k, options.resourcesInLoad);
   auto close = [](double a, double b) {
     return std::abs(a - b) <= 1e-9 * std::max(1.0, std::max(a, b));
   };
@@ -270,7 +275,7 @@ struct BruteForce {
         ++count[s];
       if (std::count(count.begin(), count.end(), 0u) != 0)
         return;
-      StageCosts costs = evaluate(graph, stageOf, k);
+      StageCosts costs = evaluate(graph, stageOf, k, options.resourcesInLoad);
       for (double m : costs.memory)
         if (options.memoryCap >= 0 && m > options.memoryCap)
           return;
@@ -330,7 +335,8 @@ Status neuron::partition::partitionReference(const PartitionGraph &graph,
                          formatNumber(options.memoryCap) + " bytes");
   result = PartitionResult();
   result.stageOf = bf.best;
-  StageCosts costs = evaluate(graph, bf.best, options.numStages);
+  StageCosts costs =
+      evaluate(graph, bf.best, options.numStages, options.resourcesInLoad);
   result.stageLoad = costs.load;
   result.stageMemory = costs.memory;
   result.maxLoad = costs.maxLoad;

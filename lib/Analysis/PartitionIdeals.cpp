@@ -7,9 +7,9 @@
 // incumbent `bound`. Stages are enumerated from their start ideal J by reverse
 // search (each ideal I > J generated exactly once, as the child of I minus its
 // highest maximal element), with the load of I \ J maintained incrementally.
-// Costs that only grow with the stage (node costs, values read from J, memory)
-// prune whole subtrees, which keeps the search near the stages of a good
-// solution.
+// Costs that only grow with the stage (node costs, values read from J, memory,
+// distinct resources when they count in the load) prune whole subtrees, which
+// keeps the search near the stages of a good solution.
 //
 //===----------------------------------------------------------------------===//
 
@@ -109,6 +109,8 @@ private:
   std::vector<unsigned> remaining, inCount, outsideJ, stamp, resRef;
   unsigned rootStamp = 0;
   double weight = 0, in = 0, out = 0, covered = 0, memory = 0, sizes = 0;
+  /// Distinct resource bytes of S when they count in the load, else 0.
+  double resourceLoad = 0;
   unsigned countS = 0;
   std::vector<std::vector<unsigned>> availAt, maxAt;
 
@@ -122,7 +124,9 @@ private:
   void remove(unsigned v);
   void search(unsigned depth);
   void extendFrom(const Frontier &f, size_t entry, unsigned lvl, Frontier &t);
-  double memoryOfComplement(const uint64_t *ideal) const;
+  /// Node sizes and distinct resource bytes of the groups outside `ideal`.
+  void complementResources(const uint64_t *ideal, double &nodeSizes,
+                           double &resources) const;
   bool outOfBudget() {
     ++steps;
     if (steps > budget)
@@ -148,8 +152,11 @@ void IdealSearch::add(unsigned v) {
     sizes += node.size;
     memory += node.size;
     for (unsigned r : node.resources)
-      if (resRef[r]++ == 0)
+      if (resRef[r]++ == 0) {
         memory += graph.resourceSizes[r];
+        if (problem.resourcesInLoad)
+          resourceLoad += graph.resourceSizes[r];
+      }
     remaining[x] = problem.extSuccCount[x];
     if (remaining[x] > 0)
       out += node.edgeCost;
@@ -208,8 +215,11 @@ void IdealSearch::remove(unsigned v) {
     sizes -= node.size;
     memory -= node.size;
     for (unsigned r : node.resources)
-      if (--resRef[r] == 0)
+      if (--resRef[r] == 0) {
         memory -= graph.resourceSizes[r];
+        if (problem.resourcesInLoad)
+          resourceLoad -= graph.resourceSizes[r];
+      }
     if (remaining[x] > 0)
       out -= node.edgeCost;
   }
@@ -245,10 +255,11 @@ void IdealSearch::search(unsigned depth) {
       return;
     add(v);
     // These bounds only grow as S grows, so they prune the whole subtree.
-    bool viable = weight + in <= limit && memory <= problem.cap &&
+    bool viable = weight + in + resourceLoad <= limit &&
+                  memory <= problem.cap &&
                   rootCount + countS + stagesAfter <= G;
     if (viable) {
-      double load = weight + in + out;
+      double load = weight + in + out + resourceLoad;
       double ideaWeight = from->weight[root] + weight;
       if (load <= limit &&
           problem.totalCost - ideaWeight <= stagesAfter * limit) {
@@ -316,24 +327,22 @@ void IdealSearch::extendFrom(const Frontier &f, size_t entry, unsigned lvl,
   search(0);
 }
 
-double IdealSearch::memoryOfComplement(const uint64_t *ideal) const {
-  if (!problem.hasResources) {
-    return totalSize; // caller subtracts the ideal's sizes
-  }
-  double mem = 0.0;
+void IdealSearch::complementResources(const uint64_t *ideal,
+                                      double &nodeSizes,
+                                      double &resources) const {
+  nodeSizes = resources = 0.0;
   std::vector<unsigned char> used(graph.resourceSizes.size(), 0);
   for (unsigned x = 0; x < problem.numNodes; ++x) {
     unsigned g = problem.groupOf[x];
     if ((ideal[g / 64] >> (g % 64)) & 1)
       continue;
-    mem += graph.nodes[x].size;
+    nodeSizes += graph.nodes[x].size;
     for (unsigned r : graph.nodes[x].resources)
       if (!used[r]) {
         used[r] = 1;
-        mem += graph.resourceSizes[r];
+        resources += graph.resourceSizes[r];
       }
   }
-  return mem;
 }
 
 IdealOutcome IdealSearch::run(GroupSolution &solution) {
@@ -381,9 +390,19 @@ IdealOutcome IdealSearch::run(GroupSolution &solution) {
     double value = std::max(last.value[e], load);
     if (value > limit || value >= bestValue)
       continue;
-    double mem = memoryOfComplement(last.bitsOf(e));
-    if (!problem.hasResources)
-      mem -= last.sizeSum[e];
+    // Without resources the complement's memory is a difference of sums;
+    // with them its distinct resources are counted afresh.
+    double mem = totalSize - last.sizeSum[e];
+    if (problem.hasResources) {
+      double resources = 0.0;
+      complementResources(last.bitsOf(e), mem, resources);
+      mem += resources;
+      if (problem.resourcesInLoad) {
+        value = std::max(value, load + resources);
+        if (value > limit || value >= bestValue)
+          continue;
+      }
+    }
     if (mem > problem.cap * (1 + 1e-12))
       continue;
     bestValue = value;

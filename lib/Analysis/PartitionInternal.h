@@ -36,6 +36,9 @@ struct Problem {
   /// Memory cap; infinity when there is none.
   double cap = kInf;
   bool hasResources = false;
+  /// Distinct shared resources count in a stage's load
+  /// (PartitionOptions::resourcesInLoad, and some node uses a resource).
+  bool resourcesInLoad = false;
 
   /// Deduplicated adjacency of the original nodes.
   std::vector<std::vector<unsigned>> succ, pred;
@@ -53,8 +56,13 @@ struct Problem {
   /// Per original node: number of successors in other groups.
   std::vector<unsigned> extSuccCount;
 
+  /// Sum of the node costs.
   double totalCost = 0.0;
-  /// max(total cost / numStages, largest group cost): no stage can do better.
+  /// Lower bound of the sum of the stage loads: the node costs plus, when
+  /// resources are in the load, each used resource once.
+  double totalLoad = 0.0;
+  /// max(total load / numStages, largest load of a group alone): no stage
+  /// can do better.
   double lowerBound = 0.0;
 };
 
@@ -92,7 +100,8 @@ bool hasUniqueOrder(const Problem &problem);
 /// `exactCosts` is set the interval loads are exact (O(P * window) pairs);
 /// otherwise an upper bound of each load that ignores values skipping over a
 /// whole stage is minimised by bisection in O(P * numStages) per probe (exact
-/// when no edge skips a position). Only solutions with max-load <= `bound`
+/// when no edge skips a position; resources in the load are always exact, at
+/// a log factor). Only solutions with max-load <= `bound`
 /// are searched; the bisection stops at relative width `tolerance`. Returns an
 /// invalid solution when none exists.
 GroupSolution cutOrder(const Problem &problem,

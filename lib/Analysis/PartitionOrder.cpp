@@ -45,9 +45,9 @@ bool detail::isSeparableOrder(const Problem &problem,
 
 double detail::estimateIntervalPairs(const Problem &problem, double bound) {
   double p = problem.numGroups;
-  if (!std::isfinite(bound) || problem.totalCost <= 0)
+  if (!std::isfinite(bound) || problem.totalLoad <= 0)
     return p * p;
-  return p * std::min(p, p * bound / problem.totalCost + 1);
+  return p * std::min(p, p * bound / problem.totalLoad + 1);
 }
 
 namespace {
@@ -217,20 +217,94 @@ struct OrderData {
 };
 } // namespace
 
+namespace {
+/// Range add and range minimum over an array. Tags are not pushed down: a
+/// node's minimum includes its own tag, so a query adds the tags on its path.
+class MinAddTree {
+public:
+  /// Resets the tree to `values`.
+  void assign(const std::vector<double> &values) {
+    leaves = 1;
+    while (leaves < values.size())
+      leaves *= 2;
+    minimum.assign(2 * leaves, kInf);
+    tag.assign(2 * leaves, 0.0);
+    std::copy(values.begin(), values.end(), minimum.begin() + leaves);
+    for (size_t i = leaves; i-- > 1;)
+      minimum[i] = std::min(minimum[2 * i], minimum[2 * i + 1]);
+  }
+  /// Adds `value` to positions [l, r].
+  void add(size_t l, size_t r, double value) {
+    add(1, 0, leaves - 1, l, r, value);
+  }
+  /// Returns the minimum over positions [l, r].
+  double min(size_t l, size_t r) const { return min(1, 0, leaves - 1, l, r); }
+
+private:
+  size_t leaves = 1;
+  std::vector<double> minimum, tag;
+
+  void add(size_t node, size_t nl, size_t nr, size_t l, size_t r,
+           double value) {
+    if (r < nl || nr < l)
+      return;
+    if (l <= nl && nr <= r) {
+      minimum[node] += value;
+      tag[node] += value;
+      return;
+    }
+    size_t mid = (nl + nr) / 2;
+    add(2 * node, nl, mid, l, r, value);
+    add(2 * node + 1, mid + 1, nr, l, r, value);
+    minimum[node] =
+        std::min(minimum[2 * node], minimum[2 * node + 1]) + tag[node];
+  }
+  double min(size_t node, size_t nl, size_t nr, size_t l, size_t r) const {
+    if (r < nl || nr < l)
+      return kInf;
+    if (l <= nl && nr <= r)
+      return minimum[node];
+    size_t mid = (nl + nr) / 2;
+    return std::min(min(2 * node, nl, mid, l, r),
+                    min(2 * node + 1, mid + 1, nr, l, r)) +
+           tag[node];
+  }
+};
+} // namespace
+
 /// Bisection on the max-load with separable interval costs A(b) + C(a), an
-/// upper bound of the exact load that is exact for separable orders.
+/// upper bound of the exact load that is exact for separable orders. When
+/// resources count in the load, the interval cost is A(b) + C(a) + R(a, b)
+/// with R the distinct resource bytes of [a, b), which is not separable: a
+/// probe then keeps C(a) + R(a, b) of every start in a range-add / range-min
+/// tree while the end b advances (each resource use adds its size to the
+/// starts after its previous use), so it stays exact.
 static GroupSolution cutSeparable(const OrderData &data, double bound,
                                   double tolerance) {
   const Problem &problem = data.problem;
   const PartitionGraph &graph = *problem.graph;
   unsigned P = data.P, k = problem.numStages;
+  bool withResources = problem.resourcesInLoad;
 
   // A[b] = W(b) + F(b), C[a] = F(a) - W(a) where W(p) is the node cost and
   // F(p) the edge costs of nodes in the first p positions read by later ones.
+  // V(p) adds to W(p) the resources first used in the first p positions when
+  // they count in the load, so that a stage [a, b) costs at least
+  // V(b) - V(a). uses[useStart[i] .. useStart[i + 1]) are the distinct
+  // resources of position i.
   std::vector<unsigned> remaining(problem.numNodes, 0);
-  std::vector<double> A(P + 1), C(P + 1), W(P + 1);
-  double weight = 0.0, frontier = 0.0;
-  A[0] = C[0] = W[0] = 0.0;
+  std::vector<double> A(P + 1), C(P + 1), W(P + 1), V(P + 1);
+  std::vector<unsigned> useStart(P + 1, 0);
+  struct ResourceUse {
+    int prev;  // previous position using the resource, or -1
+    int next;  // next position using it, or P
+    double size;
+  };
+  std::vector<ResourceUse> uses;
+  std::vector<int> lastUse(withResources ? graph.resourceSizes.size() : 0, -1);
+  std::vector<unsigned> lastEntry(lastUse.size(), 0);
+  double weight = 0.0, frontier = 0.0, firstUses = 0.0;
+  A[0] = C[0] = W[0] = V[0] = 0.0;
   for (unsigned p = 1; p <= P; ++p) {
     unsigned g = data.order[p - 1];
     for (unsigned x : problem.members[g]) {
@@ -238,6 +312,19 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
       remaining[x] = problem.extSuccCount[x];
       if (remaining[x] > 0)
         frontier += graph.nodes[x].edgeCost;
+      if (!withResources)
+        continue;
+      for (unsigned r : graph.nodes[x].resources) {
+        if (lastUse[r] == int(p - 1))
+          continue; // already listed for this position
+        if (lastUse[r] < 0)
+          firstUses += graph.resourceSizes[r];
+        else
+          uses[lastEntry[r]].next = p - 1;
+        lastEntry[r] = uses.size();
+        uses.push_back({lastUse[r], int(P), graph.resourceSizes[r]});
+        lastUse[r] = p - 1;
+      }
     }
     for (unsigned x : problem.members[g])
       for (unsigned q : problem.pred[x])
@@ -246,40 +333,147 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
     A[p] = weight + frontier;
     C[p] = frontier - weight;
     W[p] = weight;
+    V[p] = weight + firstUses;
+    useStart[p] = uses.size();
   }
   A[P] = weight; // nothing leaves the last stage
 
-  // Stage loads are at least their node costs, so after s stages of load
-  // <= B the boundary b satisfies W(b) <= s B and W(P) - W(b) <= (k - s) B.
-  // Near the optimum these bands are narrow, which makes a probe much cheaper
-  // than O(P * k).
+  // R(a, b) for every start a in [first, b): a use at position i in the
+  // window is the first of its resource there for the starts after its
+  // previous use.
+  auto windowResources = [&](unsigned first, unsigned b) {
+    std::vector<double> delta(b - first + 1, 0.0);
+    for (unsigned i = first; i < b; ++i)
+      for (unsigned j = useStart[i]; j < useStart[i + 1]; ++j) {
+        unsigned from = std::max<int>(uses[j].prev + 1, first);
+        delta[from - first] += uses[j].size;
+        delta[i + 1 - first] -= uses[j].size;
+      }
+    double sum = 0.0;
+    for (double &d : delta)
+      d = sum += d;
+    delta.pop_back();
+    return delta;
+  };
+
+  // Stage loads are at least V(b) - V(a), so after s stages of load <= B the
+  // boundary b satisfies V(b) <= s B and V(P) - V(b) <= (k - s) B. Near the
+  // optimum these bands are narrow, which makes a probe much cheaper than
+  // O(P * k).
   std::vector<unsigned> bandLo(k + 1), bandHi(k + 1);
   std::vector<std::vector<unsigned char>> feasible(k + 1);
   auto at = [&](unsigned s, unsigned b) -> bool {
     return b >= bandLo[s] && b <= bandHi[s] && feasible[s][b - bandLo[s]];
   };
+  // With resources in the load the bands come from greedy covers instead:
+  // L(a, b) = W(b) - W(a) + R(a, b) is at most the load and only grows as a
+  // stage extends either way, so s stages of L <= B end at or before reach[s]
+  // (each stage extended as far as it goes from position 0) and k - s stages
+  // start at or after back[k - s] (the same from position P).
+  std::vector<unsigned> reach(k + 1), back(k + 1);
+  auto greedyCovers = [&](double B) {
+    double limit = slack(B);
+    reach[0] = 0;
+    for (unsigned s = 1; s <= k; ++s) {
+      unsigned a = reach[s - 1], b = a;
+      double load = 0.0;
+      for (; b < P; ++b) {
+        double grow = W[b + 1] - W[b];
+        for (unsigned j = useStart[b]; j < useStart[b + 1]; ++j)
+          if (uses[j].prev < int(a))
+            grow += uses[j].size;
+        if (load + grow > limit)
+          break;
+        load += grow;
+      }
+      reach[s] = b;
+    }
+    back[0] = P;
+    for (unsigned s = 1; s <= k; ++s) {
+      unsigned b = back[s - 1], a = b;
+      double load = 0.0;
+      for (; a > 0; --a) {
+        double grow = W[a] - W[a - 1];
+        for (unsigned j = useStart[a - 1]; j < useStart[a]; ++j)
+          if (uses[j].next >= int(b))
+            grow += uses[j].size;
+        if (load + grow > limit)
+          break;
+        load += grow;
+      }
+      back[s] = a;
+    }
+  };
+  MinAddTree tree;
+  std::vector<double> startCosts;
   auto probe = [&](double B) {
     bandLo[0] = bandHi[0] = 0;
     feasible[0].assign(1, 1);
+    if (withResources && std::isfinite(B))
+      greedyCovers(B);
     std::deque<unsigned> window;
     for (unsigned s = 1; s <= k; ++s) {
       unsigned lo = s, hi = P - (k - s);
       if (std::isfinite(B)) {
-        double need = W[P] - slack((k - s) * B);
-        lo = std::max<unsigned>(lo, std::lower_bound(W.begin(), W.end(), need) -
-                                        W.begin());
+        double need = V[P] - slack((k - s) * B);
+        lo = std::max<unsigned>(lo, std::lower_bound(V.begin(), V.end(), need) -
+                                        V.begin());
         hi = std::min<unsigned>(
             hi,
-            std::upper_bound(W.begin(), W.end(), slack(s * B)) - W.begin() - 1);
+            std::upper_bound(V.begin(), V.end(), slack(s * B)) - V.begin() - 1);
+      }
+      unsigned startLo = bandLo[s - 1], startHi = bandHi[s - 1];
+      if (withResources) {
+        while (!feasible[s - 1][startLo - bandLo[s - 1]])
+          ++startLo;
+        while (!feasible[s - 1][startHi - bandLo[s - 1]])
+          --startHi;
+        lo = std::max(lo, startLo + 1);
+        if (std::isfinite(B)) {
+          lo = std::max(lo, back[k - s]);
+          hi = std::min(hi, reach[s]);
+        }
       }
       if (lo > hi)
         return false;
       bandLo[s] = lo;
       bandHi[s] = hi;
       feasible[s].assign(hi - lo + 1, 0);
+      bool any = false;
+      if (withResources) {
+        // The tree holds C(a) + R(a, end) of the feasible starts a of the
+        // previous stage (infinity for the others).
+        startCosts.assign(startHi - startLo + 1, kInf);
+        for (unsigned a = startLo; a <= startHi; ++a)
+          if (at(s - 1, a))
+            startCosts[a - startLo] = C[a];
+        tree.assign(startCosts);
+        unsigned end = startLo;
+        for (unsigned b = lo; b <= hi; ++b) {
+          for (; end < b; ++end)
+            for (unsigned j = useStart[end]; j < useStart[end + 1]; ++j) {
+              int from = std::max<int>(uses[j].prev + 1, startLo);
+              int to = std::min(end, startHi);
+              if (from <= to)
+                tree.add(from - startLo, to - startLo, uses[j].size);
+            }
+          unsigned first = std::max(data.lo[b], startLo);
+          unsigned last = std::min(b - 1, startHi);
+          if (first > last)
+            continue;
+          // Infinite when no start is feasible, even if B is.
+          double cost = tree.min(first - startLo, last - startLo);
+          if (cost < kInf && cost + A[b] <= B) {
+            feasible[s][b - lo] = 1;
+            any = true;
+          }
+        }
+        if (!any)
+          return false;
+        continue;
+      }
       window.clear();
       unsigned nextA = bandLo[s - 1];
-      bool any = false;
       for (unsigned b = lo; b <= hi; ++b) {
         for (; nextA < b && nextA <= bandHi[s - 1]; ++nextA) {
           if (!at(s - 1, nextA))
@@ -300,20 +494,32 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
     }
     return at(k, P);
   };
-  // Stage boundaries of a solution of the last successful probe at B.
-  auto reconstruct = [&](double B, double &estimate) {
+  // Stage boundaries of a solution of the last successful probe: each stage
+  // starts at the feasible start of least cost (which is within the probe's
+  // bound, up to rounding).
+  auto reconstruct = [&](double &estimate) {
     std::vector<unsigned> bounds(k + 1, 0);
     bounds[k] = P;
     estimate = 0.0;
     unsigned b = P;
     for (unsigned s = k; s >= 1; --s) {
       unsigned best = ~0u;
+      double bestCost = kInf;
       unsigned first = std::max(data.lo[b], bandLo[s - 1]);
       unsigned last = std::min(b - 1, bandHi[s - 1]);
-      for (unsigned a = first; a <= last; ++a)
-        if (at(s - 1, a) && C[a] + A[b] <= B && (best == ~0u || C[a] < C[best]))
+      std::vector<double> resources;
+      if (withResources && first <= last)
+        resources = windowResources(first, b);
+      for (unsigned a = first; a <= last; ++a) {
+        if (!at(s - 1, a))
+          continue;
+        double cost = C[a] + (withResources ? resources[a - first] : 0.0);
+        if (best == ~0u || cost < bestCost) {
           best = a;
-      estimate = std::max(estimate, C[best] + A[b]);
+          bestCost = cost;
+        }
+      }
+      estimate = std::max(estimate, bestCost + A[b]);
       bounds[s - 1] = best;
       b = best;
     }
@@ -324,16 +530,19 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
   bool probed = false;
   if (!std::isfinite(hi)) {
     // An unbounded probe scans every (stage, boundary) pair; first try the
-    // estimate of cutting at equal node costs, which narrows the bands.
+    // estimate of cutting at equal lower bounds, which narrows the bands.
     double guess = 0.0;
     unsigned prev = 0;
     for (unsigned s = 1; s <= k; ++s) {
       unsigned b =
-          std::lower_bound(W.begin(), W.end(), W[P] * s / k) - W.begin();
+          std::lower_bound(V.begin(), V.end(), V[P] * s / k) - V.begin();
       b = std::min(std::max(b, prev + 1), P - (k - s));
       if (s == k)
         b = P;
-      guess = std::max(guess, A[b] + C[prev]);
+      double load = A[b] + C[prev];
+      if (withResources)
+        load += windowResources(prev, b)[0];
+      guess = std::max(guess, load);
       prev = b;
     }
     if (probe(slack(guess))) {
@@ -343,20 +552,21 @@ static GroupSolution cutSeparable(const OrderData &data, double bound,
   }
   if (!probed && !probe(hi))
     return GroupSolution();
-  std::vector<unsigned> bounds = reconstruct(hi, hi);
+  std::vector<unsigned> bounds = reconstruct(hi);
   double lo = problem.lowerBound * (1 - 1e-12);
   for (int iter = 0; iter < 100 && hi - lo > tolerance * std::abs(hi); ++iter) {
     double mid = 0.5 * (lo + hi);
     if (probe(mid))
-      bounds = reconstruct(mid, hi);
+      bounds = reconstruct(hi);
     else
       lo = mid;
   }
   return data.fromBounds(bounds);
 }
 
-/// Exact interval DP: every (start, end) pair whose node costs stay within
-/// `bound`, with the load maintained incrementally as the start moves back.
+/// Exact interval DP: every (start, end) pair whose node costs (and resources
+/// when they count in the load) stay within `bound`, with the load maintained
+/// incrementally as the start moves back.
 static GroupSolution cutExact(const OrderData &data, double bound) {
   const Problem &problem = data.problem;
   const PartitionGraph &graph = *problem.graph;
@@ -373,9 +583,11 @@ static GroupSolution cutExact(const OrderData &data, double bound) {
   auto idx = [&](unsigned s, unsigned b) { return s * (P + 1) + b; };
   dp[idx(0, 0)] = 0.0;
   std::vector<unsigned> inStamp(problem.numNodes, ~0u);
+  std::vector<unsigned> resourceStamp(
+      problem.resourcesInLoad ? graph.resourceSizes.size() : 0, ~0u);
   double limit = std::isfinite(bound) ? slack(bound) : kInf;
   for (unsigned b = 1; b <= P; ++b) {
-    double weight = 0.0, in = 0.0, out = 0.0;
+    double weight = 0.0, in = 0.0, out = 0.0, resources = 0.0;
     unsigned sMin = b + k > P ? k - (P - b) : 1;
     for (unsigned a = b; a-- > data.lo[b];) {
       unsigned g = data.order[a];
@@ -391,10 +603,17 @@ static GroupSolution cutExact(const OrderData &data, double bound) {
             inStamp[q] = b;
             in += graph.nodes[q].edgeCost;
           }
+        if (problem.resourcesInLoad)
+          for (unsigned r : node.resources)
+            if (resourceStamp[r] != b) {
+              resourceStamp[r] = b;
+              resources += graph.resourceSizes[r];
+            }
       }
-      if (weight > limit)
-        break; // node costs only grow as the stage extends back
-      double load = weight + in + out;
+      // Node costs and resources only grow as the stage extends back.
+      if (weight + resources > limit)
+        break;
+      double load = weight + in + out + resources;
       if (load > limit)
         continue;
       unsigned sMax = std::min(k, a + 1);

@@ -113,9 +113,10 @@ void NeuronPartitionPass::runOnOperation() {
 LogicalResult NeuronPartitionPass::choosePartition(
     func::FuncOp func, const CostModel &model, double cap, bool defaultCap,
     partition::PartitionResult &result, unsigned &stages) {
-  partition::PartitionGraph graph = model.getPartitionGraph(
-      {objective, static_cast<double>(transferCostPerByte)});
-  partition::PartitionOptions options;
+  CostModelOptions costOptions{objective,
+                               static_cast<double>(transferCostPerByte)};
+  partition::PartitionGraph graph = model.getPartitionGraph(costOptions);
+  partition::PartitionOptions options = getPartitionOptions(costOptions);
   options.memoryCap = cap;
   auto capText = [&] {
     std::string text = std::to_string(int64_t(cap)) + " bytes";

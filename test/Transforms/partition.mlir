@@ -111,3 +111,36 @@ func.func @constants_and_returns(%x: tensor<1x4xf32>) -> (tensor<1x4xf32>, tenso
   %1 = graph.mul %0, %c : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
   return %1, %1, %x : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
 }
+
+// -----
+
+// Tied weights inside a stage count once in the load: the gemms read m1, v2
+// and m0, v1; the matmuls read m0 again and the add v1 again (m* 64 bytes,
+// v* 16). Cutting after the first gemm gives {m1, v2} 80 | {m0, v1} 80;
+// charging each op its own weights would have rated that 80 | 160 and cut
+// after the second gemm (160 | 80).
+
+// CHECK-LABEL: func.func @tied_weights
+// CHECK: pipe.pipeline{{.*}} {algorithm = "chain-bisection", max_load = 80 : i64, objective = "weights", optimal = true}
+// CHECK: pipe.stage 0 on core 0{{.*}} ops = 1 : i64, weight_bytes = 80 : i64}
+// CHECK: pipe.stage 1 on core 1{{.*}} ops = 4 : i64, weight_bytes = 80 : i64}
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: graph.weight "m0"
+// CHECK-NEXT: graph.weight "v1"
+// CHECK-NEXT: graph.gemm
+// CHECK-NEXT: graph.matmul
+// CHECK-NEXT: graph.matmul
+// CHECK-NEXT: graph.add
+// CHECK-NEXT: pipe.yield
+func.func @tied_weights(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %m0 = graph.weight "m0" dense<1.0> : tensor<4x4xf32>
+  %m1 = graph.weight "m1" dense<1.0> : tensor<4x4xf32>
+  %v1 = graph.weight "v1" dense<1.0> : tensor<4xf32>
+  %v2 = graph.weight "v2" dense<1.0> : tensor<4xf32>
+  %0 = graph.gemm %x, %m1, %v2 : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  %1 = graph.gemm %0, %m0, %v1 : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  %2 = graph.matmul %1, %m0 : (tensor<1x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+  %3 = graph.matmul %2, %m0 : (tensor<1x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+  %4 = graph.add %3, %v1 : (tensor<1x4xf32>, tensor<4xf32>) -> tensor<1x4xf32>
+  return %4 : tensor<1x4xf32>
+}

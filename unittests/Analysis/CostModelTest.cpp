@@ -95,16 +95,29 @@ TEST_F(CostModelTest, FiguresOfASmallFunction) {
       {0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {4, 5}};
   EXPECT_EQ(model->edges, expected);
 
-  // Objectives choose the cost; memory is always the weights as resources.
+  // Objectives choose the cost. A weight read by one op (b) is that op's
+  // size (and, for weights, cost); the shared one (w) is a resource, in the
+  // load only for weights.
   partition::PartitionGraph weights = model->getPartitionGraph({});
   partition::PartitionGraph compute =
       model->getPartitionGraph({PartitionObjective::Compute, 0.5});
   ASSERT_TRUE(weights.verify().ok());
-  EXPECT_EQ(weights.nodes[1].cost, 64.0);
+  EXPECT_EQ(weights.nodes[1].cost, 0.0);
+  EXPECT_EQ(weights.nodes[1].size, 0.0);
+  EXPECT_EQ(weights.nodes[1].resources, std::vector<unsigned>{0});
+  EXPECT_EQ(weights.nodes[2].cost, 16.0);
+  EXPECT_EQ(weights.nodes[2].size, 16.0);
+  EXPECT_TRUE(weights.nodes[2].resources.empty());
   EXPECT_EQ(weights.nodes[1].edgeCost, 0.0);
   EXPECT_EQ(compute.nodes[1].cost, 32.0);
+  EXPECT_EQ(compute.nodes[2].size, 16.0);
   EXPECT_EQ(compute.nodes[1].edgeCost, 8.0);
   EXPECT_EQ(weights.resourceSizes, (std::vector<double>{64.0, 16.0}));
+  EXPECT_TRUE(getPartitionOptions({}).resourcesInLoad);
+  EXPECT_FALSE(getPartitionOptions({PartitionObjective::Compute, 0.5})
+                   .resourcesInLoad);
+  EXPECT_FALSE(getPartitionOptions({PartitionObjective::Balanced, 0.0})
+                   .resourcesInLoad);
 
   // One stage holds the shared weight once: 80 bytes, not 144.
   std::vector<unsigned> allInOne(6, 0);
@@ -112,12 +125,19 @@ TEST_F(CostModelTest, FiguresOfASmallFunction) {
   EXPECT_EQ(one[0].weightBytes, 80);
   EXPECT_EQ(one[0].flops, 76);
   EXPECT_EQ(one[0].numOps, 6);
-  EXPECT_EQ(partition::evaluate(weights, allInOne, 1).memory[0], 80.0);
-  // Split after the first add: both stages hold the shared weight.
-  std::vector<StageSummary> two =
-      summarizeStages(*model, {0, 0, 0, 1, 1, 1}, 2);
+  partition::StageCosts costs =
+      partition::evaluate(weights, allInOne, 1, /*resourcesInLoad=*/true);
+  EXPECT_EQ(costs.memory[0], 80.0);
+  EXPECT_EQ(costs.load[0], 80.0);
+  // Split after the first add: both stages hold the shared weight, and the
+  // load of each is its weight bytes.
+  std::vector<unsigned> split = {0, 0, 0, 1, 1, 1};
+  std::vector<StageSummary> two = summarizeStages(*model, split, 2);
   EXPECT_EQ(two[0].weightBytes, 80);
   EXPECT_EQ(two[1].weightBytes, 64);
+  costs = partition::evaluate(weights, split, 2, true);
+  EXPECT_EQ(costs.load, (std::vector<double>{80.0, 64.0}));
+  EXPECT_EQ(costs.memory, (std::vector<double>{80.0, 64.0}));
 }
 
 TEST_F(CostModelTest, VerifyCatchesInconsistencies) {
@@ -146,22 +166,34 @@ TEST_F(CostModelTest, ObjectiveNamesRoundTrip) {
 
 /// A random chain-like function of `n` ops on 1x4 activations: matmuls
 /// (64 bytes of weights), gemms (80), bias adds (16), layer norms (32) and
-/// weightless relus, plus residual adds from a random earlier value. No
-/// weight is shared, so a stage's load is exactly its weight bytes.
-std::string makeRandomChain(std::mt19937 &rng, unsigned n) {
+/// weightless relus, plus residual adds from a random earlier value. With
+/// `shareWeights`, a matmul or bias add reuses an earlier weight of its
+/// shape half of the time (tied weights).
+std::string makeRandomChain(std::mt19937 &rng, unsigned n,
+                            bool shareWeights = false) {
   std::ostringstream os;
   os << "func.func @chain(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {\n";
   const char *t = "tensor<1x4xf32>";
   std::vector<std::string> values = {"%x"};
+  // Weights defined so far, by shape, for sharing.
+  std::vector<std::string> matrices, vectors;
+  auto reuse = [&](const std::vector<std::string> &defined) {
+    return shareWeights && !defined.empty() && rng() % 2 == 0;
+  };
   for (unsigned i = 0; i < n; ++i) {
     std::string cur = values.back(), out = "%v" + std::to_string(i);
     std::string w = "%w" + std::to_string(i), b = "%b" + std::to_string(i);
     std::string name = "\"p" + std::to_string(i);
     switch (rng() % 6) {
     case 0:
-      os << w << " = graph.weight " << name
-         << "\" dense<1.0> : tensor<4x4xf32>\n"
-         << out << " = graph.matmul " << cur << ", " << w << " : (" << t
+      if (reuse(matrices)) {
+        w = matrices[rng() % matrices.size()];
+      } else {
+        os << w << " = graph.weight " << name
+           << "\" dense<1.0> : tensor<4x4xf32>\n";
+        matrices.push_back(w);
+      }
+      os << out << " = graph.matmul " << cur << ", " << w << " : (" << t
          << ", tensor<4x4xf32>) -> " << t << "\n";
       break;
     case 1:
@@ -172,11 +204,18 @@ std::string makeRandomChain(std::mt19937 &rng, unsigned n) {
          << out << " = graph.gemm " << cur << ", " << w << ", " << b
          << " : (" << t << ", tensor<4x4xf32>, tensor<4xf32>) -> " << t
          << "\n";
+      matrices.push_back(w);
+      vectors.push_back(b);
       break;
     case 2:
-      os << b << " = graph.weight " << name
-         << "\" dense<1.0> : tensor<4xf32>\n"
-         << out << " = graph.add " << cur << ", " << b << " : (" << t
+      if (reuse(vectors)) {
+        b = vectors[rng() % vectors.size()];
+      } else {
+        os << b << " = graph.weight " << name
+           << "\" dense<1.0> : tensor<4xf32>\n";
+        vectors.push_back(b);
+      }
+      os << out << " = graph.add " << cur << ", " << b << " : (" << t
          << ", tensor<4xf32>) -> " << t << "\n";
       break;
     case 3:
@@ -186,6 +225,8 @@ std::string makeRandomChain(std::mt19937 &rng, unsigned n) {
          << ".b\" dense<1.0> : tensor<4xf32>\n"
          << out << " = graph.layer_norm " << cur << ", " << w << ", " << b
          << " : (" << t << ", tensor<4xf32>, tensor<4xf32>) -> " << t << "\n";
+      vectors.push_back(w);
+      vectors.push_back(b);
       break;
     case 4:
       os << out << " = graph.relu " << cur << " : " << t << "\n";
@@ -203,15 +244,16 @@ std::string makeRandomChain(std::mt19937 &rng, unsigned n) {
   return os.str();
 }
 
-// For random chain-like modules, the largest stage's weight bytes after
-// neuron-partition equal the brute-force optimum of the same cost model.
+// For random chain-like modules, with and without shared weights, the
+// largest stage's weight bytes after neuron-partition equal the brute-force
+// optimum of the same cost model, and so does the pipeline's max_load.
 TEST_F(CostModelTest, PartitionPassMatchesReferenceOnRandomChains) {
   std::mt19937 rng(2024);
-  unsigned checked = 0;
-  for (unsigned trial = 0; trial < 300; ++trial) {
+  unsigned checked = 0, shared = 0;
+  for (unsigned trial = 0; trial < 400; ++trial) {
     unsigned n = 2 + rng() % 9;
     unsigned k = 1 + rng() % std::min(n, 4u);
-    std::string source = makeRandomChain(rng, n);
+    std::string source = makeRandomChain(rng, n, trial % 2 == 1);
     func::FuncOp func = parse(source);
     ASSERT_TRUE(func);
 
@@ -219,7 +261,11 @@ TEST_F(CostModelTest, PartitionPassMatchesReferenceOnRandomChains) {
     ASSERT_TRUE(succeeded(model));
     ASSERT_TRUE(model->verify().ok());
     ASSERT_EQ(model->nodes.size(), n);
-    partition::PartitionOptions options;
+    int64_t perOp = 0;
+    for (const OpCost &node : model->nodes)
+      perOp += node.weightBytes;
+    shared += perOp > model->getTotalWeightBytes();
+    partition::PartitionOptions options = getPartitionOptions({});
     options.numStages = k;
     partition::PartitionResult reference;
     partition::Status status = partition::partitionReference(
@@ -243,12 +289,17 @@ TEST_F(CostModelTest, PartitionPassMatchesReferenceOnRandomChains) {
       total += bytes;
     }
     EXPECT_EQ(double(largest), reference.maxLoad) << source << "k = " << k;
-    EXPECT_EQ(total, model->getTotalWeightBytes());
+    // A weight shared by two stages is in both.
+    if (trial % 2 == 0)
+      EXPECT_EQ(total, model->getTotalWeightBytes());
+    else
+      EXPECT_GE(total, model->getTotalWeightBytes());
     EXPECT_EQ(pipeline->getAttrOfType<IntegerAttr>("max_load").getInt(),
               largest);
     ++checked;
   }
-  EXPECT_EQ(checked, 300u);
+  EXPECT_EQ(checked, 400u);
+  EXPECT_GT(shared, 50u); // trials where some weight is read by two ops
 }
 
 } // namespace

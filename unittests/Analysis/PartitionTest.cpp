@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace neuron::partition;
@@ -365,6 +366,291 @@ TEST(PartitionTest, LargeDagFallsBackQuickly) {
   ASSERT_TRUE(partition(graph, options, result).ok());
   EXPECT_TRUE(result.verify(graph, options).ok());
   EXPECT_EQ(result.algorithm, Algorithm::TopoOrderIntervals);
+}
+
+//===----------------------------------------------------------------------===//
+// Shared resources in the load (PartitionOptions::resourcesInLoad)
+//===----------------------------------------------------------------------===//
+
+/// Gives each node of `graph` 0 to 2 of `numResources` random resources of
+/// sizes 1..12, so that neighbours often share one.
+void addSharedResources(std::mt19937 &rng, PartitionGraph &graph,
+                        unsigned numResources) {
+  graph.resourceSizes.clear();
+  for (unsigned r = 0; r < numResources; ++r)
+    graph.resourceSizes.push_back(1 + rng() % 12);
+  for (PartitionNode &node : graph.nodes) {
+    node.resources.clear();
+    for (unsigned i = rng() % 3; i > 0; --i)
+      node.resources.push_back(rng() % numResources);
+  }
+}
+
+TEST(PartitionTest, ResourcesInLoadCountOncePerStage) {
+  // Two ops with their own 128-byte weights and a shared 16-byte bias: the
+  // stage holds 272 bytes of weights, not 288.
+  PartitionGraph graph = makeChain({0, 0});
+  graph.resourceSizes = {128, 128, 16};
+  graph.nodes[0].resources = {0, 2};
+  graph.nodes[1].resources = {1, 2};
+  StageCosts costs = evaluate(graph, {0, 0}, 1, /*resourcesInLoad=*/true);
+  EXPECT_EQ(costs.load, std::vector<double>{272});
+  EXPECT_EQ(costs.memory, std::vector<double>{272});
+  EXPECT_EQ(evaluate(graph, {0, 0}, 1).load, std::vector<double>{0});
+  costs = evaluate(graph, {0, 1}, 2, true);
+  EXPECT_EQ(costs.load, (std::vector<double>{144, 144}));
+
+  PartitionOptions options;
+  options.resourcesInLoad = true;
+  PartitionResult result;
+  ASSERT_TRUE(partition(graph, options, result).ok());
+  EXPECT_EQ(result.maxLoad, 272.0);
+  EXPECT_TRUE(result.verify(graph, options).ok());
+  // verify() evaluates with the options' flag: without it the load is wrong.
+  options.resourcesInLoad = false;
+  EXPECT_FALSE(result.verify(graph, options).ok());
+}
+
+TEST(PartitionTest, ResourcesInLoadChangeTheOptimum) {
+  // Weights of 7, 3 and 3 bytes: n0 reads w0, n1 w2, n2 w1, n3 w1 and w2.
+  // Charging each op its own weights (cost 7, 3, 3, 6) the best cut is after
+  // n1 (10 | 9); counting distinct weights per stage, {n1 n2 n3} holds only
+  // 6 bytes and the cut after n0 gives 7.
+  PartitionGraph graph = makeChain({7, 3, 3, 6});
+  graph.resourceSizes = {7, 3, 3};
+  graph.nodes[0].resources = {0};
+  graph.nodes[1].resources = {2};
+  graph.nodes[2].resources = {1};
+  graph.nodes[3].resources = {1, 2};
+  PartitionOptions options;
+  options.numStages = 2;
+  PartitionResult result;
+  ASSERT_TRUE(partition(graph, options, result).ok());
+  EXPECT_EQ(result.stageOf, (std::vector<unsigned>{0, 0, 1, 1}));
+  EXPECT_EQ(result.maxLoad, 10.0);
+
+  for (PartitionNode &node : graph.nodes)
+    node.cost = 0;
+  options.resourcesInLoad = true;
+  ASSERT_TRUE(partition(graph, options, result).ok());
+  EXPECT_EQ(result.stageOf, (std::vector<unsigned>{0, 1, 1, 1}));
+  EXPECT_EQ(result.stageLoad, (std::vector<double>{7, 6}));
+  EXPECT_TRUE(result.optimal);
+  EXPECT_EQ(result.algorithm, Algorithm::ChainBisection);
+}
+
+TEST(PartitionTest, RandomChainsWithResourcesInLoadMatchBruteForce) {
+  std::mt19937 rng(17);
+  for (int iter = 0; iter < 3000; ++iter) {
+    unsigned n = 1 + rng() % 9;
+    std::vector<double> costs(n), edges(n), sizes(n);
+    for (unsigned i = 0; i < n; ++i) {
+      // Every third chain has no node costs: the load is all resources.
+      costs[i] = iter % 3 == 0 ? 0 : rng() % 10;
+      edges[i] = iter % 4 == 0 ? 0 : (rng() % 9) / 2.0;
+      sizes[i] = rng() % 6;
+    }
+    PartitionGraph graph = makeChain(costs, edges, sizes);
+    addSharedResources(rng, graph, 1 + rng() % 4);
+    PartitionOptions options;
+    options.resourcesInLoad = true;
+    options.numStages = 1 + rng() % std::min(n, 5u);
+    if (iter % 2)
+      options.memoryCap = 15 + rng() % 30;
+    std::string what = "resource chain #" + std::to_string(iter);
+    checkAgainstReference(graph, options, what);
+    if (HasFatalFailure())
+      return;
+    PartitionResult result;
+    if (partition(graph, options, result).ok()) {
+      EXPECT_TRUE(result.optimal) << what;
+      EXPECT_EQ(result.algorithm, Algorithm::ChainBisection) << what;
+    }
+  }
+}
+
+TEST(PartitionTest, RandomDagsWithResourcesInLoadMatchBruteForce) {
+  std::mt19937 rng(23);
+  for (int iter = 0; iter < 2000; ++iter) {
+    unsigned n = 1 + rng() % 9;
+    double density = (iter % 4) * 0.2 + 0.1;
+    PartitionGraph graph = makeRandomDag(rng, n, density, false, iter % 5 == 2);
+    if (iter % 3 == 0)
+      for (PartitionNode &node : graph.nodes)
+        node.cost = 0;
+    addSharedResources(rng, graph, 1 + rng() % 4);
+    PartitionOptions options;
+    options.resourcesInLoad = true;
+    options.numStages = 1 + rng() % std::min(n, 4u);
+    if (iter % 2)
+      options.memoryCap = 15 + rng() % 30;
+    checkAgainstReference(graph, options,
+                          "resource dag #" + std::to_string(iter));
+    if (HasFatalFailure())
+      return;
+  }
+}
+
+TEST(PartitionTest, ChainsWithSkipEdgesAndResourcesInLoadAreExact) {
+  std::mt19937 rng(31);
+  for (int iter = 0; iter < 800; ++iter) {
+    unsigned n = 3 + rng() % 7;
+    std::vector<double> costs(n), edges(n), sizes(n);
+    for (unsigned i = 0; i < n; ++i) {
+      costs[i] = iter % 2 ? 0 : rng() % 10;
+      edges[i] = rng() % 6;
+      sizes[i] = rng() % 5;
+    }
+    PartitionGraph graph = makeChain(costs, edges, sizes);
+    graph.addEdge(0, n - 1);
+    if (n > 4)
+      graph.addEdge(1, 3);
+    addSharedResources(rng, graph, 1 + rng() % 4);
+    PartitionOptions options;
+    options.resourcesInLoad = true;
+    options.numStages = 1 + rng() % std::min(n, 4u);
+    if (iter % 3 == 1)
+      options.memoryCap = 15 + rng() % 30;
+    std::string what = "resource skip #" + std::to_string(iter);
+    checkAgainstReference(graph, options, what);
+    if (HasFatalFailure())
+      return;
+    PartitionResult result;
+    if (partition(graph, options, result).ok()) {
+      EXPECT_TRUE(result.optimal) << what;
+      EXPECT_EQ(result.algorithm, Algorithm::IdealDP) << what;
+    }
+  }
+}
+
+TEST(PartitionTest, FallbackWithResourcesInLoadIsValidAndNeverBelowOptimum) {
+  std::mt19937 rng(37);
+  int missed = 0;
+  for (int iter = 0; iter < 800; ++iter) {
+    unsigned n = 2 + rng() % 7;
+    PartitionGraph graph = makeRandomDag(rng, n, 0.3, false, false);
+    addSharedResources(rng, graph, 1 + rng() % 4);
+    PartitionOptions options;
+    options.resourcesInLoad = true;
+    options.numStages = 1 + rng() % std::min(n, 4u);
+    options.idealPairBudget = 0;
+    if (iter % 2)
+      options.memoryCap = 15 + rng() % 30;
+    std::string what = "resource fallback #" + std::to_string(iter);
+    // Under a tight cap the orders tried may all miss the feasible splits;
+    // the fallback then says so rather than claiming there are none.
+    PartitionResult result;
+    Status st = partition(graph, options, result);
+    if (!st.ok() && partitionReference(graph, options, result).ok()) {
+      EXPECT_NE(st.getMessage().find("(none found within the search budget)"),
+                std::string::npos)
+          << what << ": " << st.getMessage();
+      ++missed;
+      continue;
+    }
+    checkAgainstReference(graph, options, what);
+    if (HasFatalFailure())
+      return;
+  }
+  EXPECT_LT(missed, 20);
+}
+
+/// Exact optimum of a plain chain (edges i -> i + 1) by the O(n^2 k) interval
+/// DP, with each interval's load and memory computed from scratch.
+double chainOptimum(const PartitionGraph &graph,
+                    const PartitionOptions &options) {
+  unsigned n = graph.nodes.size(), k = options.numStages;
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> dp(k + 1, std::vector<double>(n + 1, inf));
+  dp[0][0] = 0;
+  for (unsigned b = 1; b <= n; ++b)
+    for (unsigned a = 0; a < b; ++a) {
+      double load = 0, memory = 0;
+      std::vector<unsigned char> seen(graph.resourceSizes.size(), 0);
+      for (unsigned i = a; i < b; ++i) {
+        load += graph.nodes[i].cost;
+        memory += graph.nodes[i].size;
+        for (unsigned r : graph.nodes[i].resources)
+          if (!seen[r]) {
+            seen[r] = 1;
+            load += graph.resourceSizes[r];
+            memory += graph.resourceSizes[r];
+          }
+      }
+      if (a > 0)
+        load += graph.nodes[a - 1].edgeCost;
+      if (b < n)
+        load += graph.nodes[b - 1].edgeCost;
+      if (options.memoryCap >= 0 && memory > options.memoryCap)
+        continue;
+      for (unsigned s = 1; s <= k; ++s)
+        dp[s][b] = std::min(dp[s][b], std::max(dp[s - 1][a], load));
+    }
+  return dp[k][n];
+}
+
+TEST(PartitionTest, LongChainsWithResourcesInLoadMatchIntervalDp) {
+  // Chains too long for brute force, against a direct interval DP; sizes are
+  // not integers so that rounding in the incremental sums shows.
+  std::mt19937 rng(41);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int iter = 0; iter < 40; ++iter) {
+    unsigned n = 60 + rng() % 140;
+    std::vector<double> costs(n), edges(n), sizes(n);
+    for (unsigned i = 0; i < n; ++i) {
+      costs[i] = iter % 2 ? 0 : 10 * unit(rng);
+      edges[i] = iter % 4 < 2 ? 0 : 3 * unit(rng);
+      sizes[i] = unit(rng);
+    }
+    PartitionGraph graph = makeChain(costs, edges, sizes);
+    // Resources drawn from a window that drifts along the chain, as weights
+    // shared by nearby layers are.
+    graph.resourceSizes.resize(n / 2 + 8);
+    for (double &size : graph.resourceSizes)
+      size = 20 * unit(rng);
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned j = rng() % 3; j > 0; --j)
+        graph.nodes[i].resources.push_back(i / 2 + rng() % 8);
+    PartitionOptions options;
+    options.resourcesInLoad = true;
+    options.numStages = 2 + rng() % 9;
+    double optimum = chainOptimum(graph, options);
+    if (iter % 3 == 2) {
+      options.memoryCap = 200;
+      optimum = chainOptimum(graph, options);
+    }
+    std::string what = "long chain #" + std::to_string(iter);
+    PartitionResult result;
+    Status st = partition(graph, options, result);
+    ASSERT_EQ(st.ok(), std::isfinite(optimum)) << what << st.getMessage();
+    if (!st.ok())
+      continue;
+    EXPECT_TRUE(result.verify(graph, options).ok()) << what;
+    EXPECT_TRUE(result.optimal) << what;
+    EXPECT_EQ(result.algorithm, Algorithm::ChainBisection) << what;
+    EXPECT_NEAR(result.maxLoad, optimum, 1e-9 * optimum) << what;
+  }
+}
+
+TEST(PartitionTest, LargeChainWithResourcesInLoadIsFast) {
+  // 50,000 ops whose load is all shared resources: one shared by 3 or 4
+  // consecutive ops and one shared with random far-away ops, which every
+  // stage pays again. Greedy covers keep the probes' bands narrow.
+  std::mt19937 rng(43);
+  PartitionGraph graph = makeChain(std::vector<double>(50000, 0.0));
+  graph.resourceSizes.resize(30000);
+  for (double &size : graph.resourceSizes)
+    size = 1 + rng() % 100;
+  for (unsigned i = 0; i < graph.nodes.size(); ++i)
+    graph.nodes[i].resources = {i * 3 / 10, 15000 + unsigned(rng() % 15000)};
+  PartitionOptions options;
+  options.numStages = 8;
+  options.resourcesInLoad = true;
+  PartitionResult result;
+  ASSERT_TRUE(partition(graph, options, result).ok());
+  EXPECT_TRUE(result.optimal);
+  EXPECT_EQ(result.algorithm, Algorithm::ChainBisection);
+  EXPECT_TRUE(result.verify(graph, options).ok());
 }
 
 } // namespace

@@ -108,10 +108,13 @@ struct CostModel {
   /// stages rather than partitioned.
   static bool isClonedIntoStages(mlir::Operation *op);
 
-  /// Returns the partition graph for `options`: cost = weight bytes
-  /// (weights) or FLOPs (compute, balanced); node size 0 and each weight a
-  /// shared resource of its bytes, so stage memory = distinct weight bytes;
-  /// edge cost = transferCostPerByte x activation bytes.
+  /// Returns the partition graph for `options`. A weight read by a single op
+  /// is part of that op's size; a weight read by several ops is a shared
+  /// resource of its bytes (resourceSizes has every weight, by index), so
+  /// stage memory = distinct weight bytes. Cost = the op's own weight bytes
+  /// (weights: the shared ones count through
+  /// PartitionOptions::resourcesInLoad, see getPartitionOptions) or FLOPs
+  /// (compute, balanced); edge cost = transferCostPerByte x activation bytes.
   partition::PartitionGraph
   getPartitionGraph(const CostModelOptions &options) const;
 
@@ -125,6 +128,13 @@ struct CostModel {
   /// with the per-op fields.
   partition::Status verify() const;
 };
+
+/// Returns partitioner options matching getPartitionGraph(options): for
+/// `weights`, `resourcesInLoad` is set so that a stage's load is exactly its
+/// distinct weight bytes (plus transfers). The stage count and memory cap are
+/// left at their defaults for the caller to set.
+partition::PartitionOptions
+getPartitionOptions(const CostModelOptions &options);
 
 /// Figures of one stage of an assignment, as attached to `pipe.stage`.
 struct StageSummary {

@@ -111,6 +111,11 @@ struct PartitionOptions {
   unsigned numStages = 1;
   /// Per-core memory cap in bytes; a negative value means no cap.
   double memoryCap = -1.0;
+  /// When set, a stage's load also includes the size of each distinct shared
+  /// resource its nodes use (counted once per stage, as in its memory). The
+  /// compiler's `weights` objective uses it so that the load is exactly the
+  /// stage's distinct weight bytes.
+  bool resourcesInLoad = false;
   /// Work budget of the exact ideal DP, in enumerated (stage start, stage end)
   /// pairs. When it is exceeded the result of the topological-order fallback
   /// is returned with `optimal == false`.
@@ -127,7 +132,8 @@ struct PartitionOptions {
 /// Per-stage load and memory of an assignment.
 struct StageCosts {
   /// Load of each stage: node costs plus the edge costs of values crossing
-  /// into or out of it.
+  /// into or out of it (plus its distinct shared resources when
+  /// `resourcesInLoad`).
   std::vector<double> load;
   /// Memory of each stage: node sizes plus distinct shared resources.
   std::vector<double> memory;
@@ -161,11 +167,12 @@ struct PartitionResult {
 };
 
 /// Computes the loads and memory of the stages of `stageOf` (stage count is
-/// numStages, or the largest stage index + 1 when numStages is 0). Does not
-/// check contiguity.
+/// numStages, or the largest stage index + 1 when numStages is 0). With
+/// `resourcesInLoad`, each stage's distinct shared resources count in its
+/// load too (PartitionOptions::resourcesInLoad). Does not check contiguity.
 StageCosts evaluate(const PartitionGraph &graph,
                     const std::vector<unsigned> &stageOf,
-                    unsigned numStages = 0);
+                    unsigned numStages = 0, bool resourcesInLoad = false);
 
 /// Partitions `graph` into `options.numStages` contiguous non-empty stages
 /// minimising the max-load under the memory cap. Picks the exact chain or
