@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -173,6 +174,13 @@ int main(int argc, char **argv) {
     std::vector<HostTensor> outputs = model.run(inputs);
 
     std::vector<std::string> written;
+    if (!o.outputDir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o.outputDir, ec);
+      if (ec)
+        throw Error(o.outputDir + ": cannot create the output directory: " +
+                    ec.message());
+    }
     if (!o.outputDir.empty())
       for (size_t i = 0; i < outputs.size(); ++i) {
         std::string file = o.nameOutputs ? sanitize(model.outputs()[i].name)
