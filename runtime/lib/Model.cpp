@@ -46,9 +46,13 @@ static std::string typeStr(DType d, const Shape &s) {
 }
 
 void Model::checkInputs(const std::vector<HostTensor> &inputs) const {
-  const auto &expected = this->inputs();
+  checkModelInputs(artifact_->model(), inputs);
+}
+
+void checkModelInputs(const ModelDesc &model, const std::vector<HostTensor> &inputs) {
+  const auto &expected = model.inputs;
   if (inputs.size() != expected.size())
-    throw Error("model '" + artifact_->model().name + "' expects " +
+    throw Error("model '" + model.name + "' expects " +
                 std::to_string(expected.size()) + " inputs, got " +
                 std::to_string(inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -2,21 +2,44 @@
 #include "Stage.h"
 
 #include <cstdlib>
+#include <cstring>
 
 namespace neuron::rt {
 
 Stage::Stage(std::shared_ptr<const Artifact> artifact, uint32_t index,
-             const LoadOptions &options, const std::shared_ptr<DnnlEnv> &dnnl)
+             const LoadOptions &options, const std::shared_ptr<DnnlEnv> &dnnl,
+             bool copyWeights)
     : artifact_(std::move(artifact)), desc_(&artifact_->model().stages.at(index)),
       dnnl_(dnnl) {
   const StageDesc &s = *desc_;
   fixed_.assign(s.tensors.size(), nullptr);
+  uint64_t copyBytes = 0;
+  if (copyWeights)
+    for (const StageTensor &t : s.tensors)
+      if (t.kind == TensorKind::Weight)
+        copyBytes += (t.size + 63) / 64 * 64;
+  if (copyBytes) {
+    void *p = std::aligned_alloc(64, copyBytes);
+    if (!p)
+      throw Error("stage " + std::to_string(s.index) + ": cannot allocate " +
+                  std::to_string(copyBytes) + " bytes for its weights");
+    weightCopy_ = std::shared_ptr<uint8_t>(static_cast<uint8_t *>(p),
+                                           [](uint8_t *q) { std::free(q); });
+  }
+  uint64_t copyOffset = 0;
   for (size_t i = 0; i < s.tensors.size(); ++i) {
     const StageTensor &t = s.tensors[i];
-    if (t.kind == TensorKind::Weight)
+    if (t.kind == TensorKind::Weight && weightCopy_) {
+      // The memcpy is the first touch: the pages land near this thread's core.
+      uint8_t *dst = weightCopy_.get() + copyOffset;
+      std::memcpy(dst, artifact_->weightData(t), t.size);
+      fixed_[i] = dst;
+      copyOffset += (t.size + 63) / 64 * 64;
+    } else if (t.kind == TensorKind::Weight) {
       fixed_[i] = artifact_->weightData(t);
-    else if (t.kind == TensorKind::Constant)
+    } else if (t.kind == TensorKind::Constant) {
       fixed_[i] = t.data.data();
+    }
   }
   for (const OpDesc &op : s.ops) {
     OpInfo info;
@@ -57,6 +80,9 @@ std::unique_ptr<StageContext> Stage::makeContext() const {
   if (!p)
     throw Error("stage " + std::to_string(desc_->index) + ": cannot allocate a " +
                 std::to_string(desc_->arenaSize) + "-byte arena");
+  // Zero-filling is the first touch: the calling thread (a pinned worker)
+  // places the pages.
+  std::memset(p, 0, size ? size : 64);
   ctx->arena = std::shared_ptr<uint8_t>(static_cast<uint8_t *>(p),
                                         [](uint8_t *q) { std::free(q); });
   ctx->ptrs = fixed_;

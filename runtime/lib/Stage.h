@@ -27,8 +27,12 @@ struct StageContext {
 /// context.
 class Stage {
 public:
+  /// With `copyWeights`, the stage's weights are copied into memory
+  /// allocated and first touched by the calling thread (a pipeline worker
+  /// pinned to its core) instead of being read from the file mapping.
   Stage(std::shared_ptr<const Artifact> artifact, uint32_t index,
-        const LoadOptions &options, const std::shared_ptr<DnnlEnv> &dnnl);
+        const LoadOptions &options, const std::shared_ptr<DnnlEnv> &dnnl,
+        bool copyWeights = false);
   const StageDesc &desc() const { return *desc_; }
   /// Makes a context with its own arena.
   std::unique_ptr<StageContext> makeContext() const;
@@ -44,6 +48,7 @@ private:
   /// (declared before kernels_ so that it is destroyed after them).
   std::shared_ptr<DnnlEnv> dnnl_;
   std::vector<const void *> fixed_; ///< Weight / constant addresses.
+  std::shared_ptr<uint8_t> weightCopy_; ///< copyWeights: the stage's own weights.
   std::vector<std::unique_ptr<Kernel>> kernels_;
   size_t maxIn_ = 0, maxOut_ = 0;
 };

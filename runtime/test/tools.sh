@@ -26,6 +26,15 @@ check "json check" 1 '"check": \{"ok": false' -- "$RUN" "$T/mlp.neff" --input "$
 check "named outputs" 0 "probs.npy" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --output-dir "$T/out" --name-outputs
 check "bench" 0 "throughput: .* inferences/s" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 20
 check "bench json" 0 '"p99"' -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 5 --json
+# Pipeline runs reserve NeuronCores: use a private lock directory and 4 logical cores.
+export NEURON_RT_LOCK_DIR="$T/locks" NEURON_RT_HOST_CORES=4
+check "pipeline check" 0 "output 0 'probs': OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/expected0.npy" --check "$T/expected1.npy" --pipeline
+check "pipeline bench" 0 "pipeline, 2 stage\(s\) x 2 replica\(s\)" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 50 --pipeline --num-cores 4 --concurrency 3
+check "pipeline bad group" 1 "must be a multiple of 2" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --num-cores 3
+check "pipeline cores taken" 1 "NeuronCore\(s\) not available - Requested:0-1 Available:0,2-3" -- env NEURON_RT_VISIBLE_CORES=0-1 bash -c 'exec 9>"$NEURON_RT_LOCK_DIR/core1.lock"; flock -n 9 && "$0" "$@"' "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline
+check "pipeline malformed env" 1 "NEURON_RT_NUM_CORES: malformed value 'two'" -- env NEURON_RT_NUM_CORES=two "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline
+check "concurrency needs pipeline" 2 "need --pipeline" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --concurrency 2
+unset NEURON_RT_LOCK_DIR NEURON_RT_HOST_CORES
 check "wrong input count" 1 "has 1 inputs, 2 --input given" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --input "$T/x.npy"
 check "wrong input shape" 1 "expected f32\[2, 8\], got f32\[2, 16\]" -- "$RUN" "$T/mlp.neff" --input "$T/expected1.npy"
 check "truncated npy" 1 "truncated data" -- "$RUN" "$T/mlp.neff" --input "$T/bad.npy"

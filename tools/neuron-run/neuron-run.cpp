@@ -4,6 +4,7 @@
 //              [--check REF.npy ... [--rtol R] [--atol A]]
 //              [--bench [--requests N] [--warmup W]] [--threads T]
 //              [--reference] [--name-outputs] [--json]
+//              [--pipeline [--num-cores G] [--concurrency C]]
 //
 // Exit status: 0 on success, 1 on an error or a --check mismatch, 2 on a
 // usage error.
@@ -13,14 +14,17 @@
 #include "neuron/runtime/Error.h"
 #include "neuron/runtime/Model.h"
 #include "neuron/runtime/Npy.h"
+#include "neuron/runtime/Pipeline.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,11 +38,17 @@ const char *kUsage =
     "                  [--check REF.npy ... [--rtol R] [--atol A]]\n"
     "                  [--bench [--requests N] [--warmup W]]\n"
     "                  [--threads T] [--reference] [--json]\n"
+    "                  [--pipeline [--num-cores G] [--concurrency C]]\n"
     "Runs one inference (inputs in model order) and writes the outputs as\n"
     "DIR/output0.npy, ... (or DIR/<output name>.npy with --name-outputs).\n"
     "--check compares output i with the i-th REF.npy (default rtol 1e-4,\n"
     "atol 1e-5) and exits 1 on a mismatch. --bench reports throughput and\n"
-    "latency percentiles over N requests (default 100).\n";
+    "latency percentiles over N requests (default 100).\n"
+    "--pipeline runs the model as a streaming pipeline, one pinned worker per\n"
+    "stage on NeuronCores reserved for this process (NEURON_RT_VISIBLE_CORES,\n"
+    "NEURON_RT_NUM_CORES); --num-cores G (a multiple of the stage count)\n"
+    "replicates it G/K times; --bench then keeps C requests in flight\n"
+    "(default 2 per worker) and reports latency from submit to completion.\n";
 
 struct Options {
   std::string model, outputDir;
@@ -47,6 +57,8 @@ struct Options {
   bool bench = false, json = false, reference = false, nameOutputs = false;
   long requests = 100, warmup = 3;
   int threads = 0;
+  bool pipeline = false;
+  long numCores = 0, concurrency = 0;
 };
 
 [[noreturn]] void usageError(const std::string &msg) {
@@ -103,6 +115,12 @@ Options parseArgs(int argc, char **argv) {
       o.reference = true;
     } else if (a == "--name-outputs") {
       o.nameOutputs = true;
+    } else if (a == "--pipeline") {
+      o.pipeline = true;
+    } else if (a == "--num-cores") {
+      o.numCores = parseLong(a, value(), 1);
+    } else if (a == "--concurrency") {
+      o.concurrency = parseLong(a, value(), 1);
     } else if (a == "--json") {
       o.json = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -115,6 +133,8 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.model.empty())
     usageError("no model given");
+  if ((o.numCores || o.concurrency) && !o.pipeline)
+    usageError("--num-cores and --concurrency need --pipeline");
   return o;
 }
 
@@ -164,14 +184,32 @@ int main(int argc, char **argv) {
     LoadOptions lo;
     lo.backend = o.reference ? KernelBackend::Reference : KernelBackend::Auto;
     lo.numThreads = o.threads;
-    Model model = Model::load(o.model, lo);
+    std::optional<Model> single;
+    std::optional<Pipeline> pipe;
+    if (o.pipeline) {
+      PipelineOptions po;
+      po.load = lo;
+      po.numCores = uint32_t(o.numCores);
+      pipe.emplace(Pipeline::load(o.model, po));
+    } else {
+      single.emplace(Model::load(o.model, lo));
+    }
+    struct Iface {
+      const std::vector<TensorDesc> &inputs() const { return p ? p->inputs() : m->inputs(); }
+      const std::vector<TensorDesc> &outputs() const { return p ? p->outputs() : m->outputs(); }
+      Model *m;
+      Pipeline *p;
+    } model{single ? &*single : nullptr, pipe ? &*pipe : nullptr};
+    auto runOnce = [&](const std::vector<HostTensor> &in) {
+      return pipe ? pipe->run(in) : single->run(in);
+    };
     if (o.inputs.size() != model.inputs().size())
       throw Error("the model has " + std::to_string(model.inputs().size()) +
                   " inputs, " + std::to_string(o.inputs.size()) + " --input given");
     std::vector<HostTensor> inputs;
     for (const std::string &p : o.inputs)
       inputs.push_back(readNpy(p));
-    std::vector<HostTensor> outputs = model.run(inputs);
+    std::vector<HostTensor> outputs = runOnce(inputs);
 
     std::vector<std::string> written;
     if (!o.outputDir.empty()) {
@@ -230,17 +268,39 @@ int main(int argc, char **argv) {
     double throughput = 0, p50 = 0, p95 = 0, p99 = 0, mean = 0;
     if (o.bench) {
       for (long i = 0; i < o.warmup; ++i)
-        model.run(inputs);
+        runOnce(inputs);
       std::vector<double> lat;
       lat.reserve(o.requests);
-      auto start = std::chrono::steady_clock::now();
-      for (long i = 0; i < o.requests; ++i) {
-        auto t0 = std::chrono::steady_clock::now();
-        model.run(inputs);
-        lat.push_back(std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - t0).count());
+      using Clock = std::chrono::steady_clock;
+      auto ms = [](Clock::time_point t0) {
+        return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      };
+      auto start = Clock::now();
+      if (pipe) {
+        // Keep `window` requests in flight; futures of a replica complete in
+        // order, so waiting on the oldest first measures each one's latency.
+        size_t window = size_t(o.concurrency ? o.concurrency
+                                             : 2 * pipe->numStages() * pipe->numReplicas());
+        std::deque<std::pair<std::future<std::vector<HostTensor>>, Clock::time_point>> inflight;
+        for (long i = 0; i < o.requests || !inflight.empty();) {
+          if (i < o.requests && inflight.size() < window) {
+            auto t0 = Clock::now();
+            inflight.emplace_back(pipe->submit(inputs), t0);
+            ++i;
+            continue;
+          }
+          inflight.front().first.get();
+          lat.push_back(ms(inflight.front().second));
+          inflight.pop_front();
+        }
+      } else {
+        for (long i = 0; i < o.requests; ++i) {
+          auto t0 = Clock::now();
+          runOnce(inputs);
+          lat.push_back(ms(t0));
+        }
       }
-      double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double total = std::chrono::duration<double>(Clock::now() - start).count();
       throughput = double(o.requests) / total;
       for (double l : lat)
         mean += l / double(lat.size());
@@ -248,7 +308,11 @@ int main(int argc, char **argv) {
       p95 = percentile(lat, 95);
       p99 = percentile(lat, 99);
       if (!o.json)
-        std::cout << "requests: " << o.requests << "\nthroughput: " << throughput
+        std::cout << "mode: "
+                  << (pipe ? "pipeline, " + std::to_string(pipe->numStages()) + " stage(s) x " +
+                                 std::to_string(pipe->numReplicas()) + " replica(s)"
+                           : std::string("single thread"))
+                  << "\nrequests: " << o.requests << "\nthroughput: " << throughput
                   << " inferences/s\nlatency ms: mean " << mean << " p50 " << p50
                   << " p95 " << p95 << " p99 " << p99 << "\n";
     }

@@ -27,6 +27,10 @@ struct LoadOptions {
   int numThreads = 0;
 };
 
+/// Checks `inputs` against the interface of `model`; throws Error naming
+/// the first mismatch (count, dtype or shape, expected vs got).
+void checkModelInputs(const ModelDesc &model, const std::vector<HostTensor> &inputs);
+
 class Stage;
 struct StageContext;
 struct DnnlEnv;

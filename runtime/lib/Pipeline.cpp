@@ -1,0 +1,351 @@
+//===- Pipeline.cpp - streaming pipeline: pinned stage workers ------------===//
+//
+// Each replica has K workers and K bounded queues; queue s feeds worker s.
+// A Request carries its inputs, its promise and one StageContext (arena) per
+// stage, taken from that stage's pool when the stage starts and returned
+// when the request completes at the last stage: later stages and the final
+// output copy read earlier stages' arenas in place. A failed request travels
+// on (marked failed) so futures of a replica complete in order.
+//
+//===----------------------------------------------------------------------===//
+#include "Stage.h"
+#include "neuron/runtime/Pipeline.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace neuron::rt {
+
+namespace {
+
+struct Request {
+  std::vector<HostTensor> inputs;
+  std::promise<std::vector<HostTensor>> promise;
+  std::vector<std::unique_ptr<StageContext>> ctx; ///< Per stage, null until it ran.
+  std::exception_ptr error;
+};
+using RequestPtr = std::unique_ptr<Request>;
+
+/// A bounded FIFO: push blocks while full, pop while empty; close() wakes
+/// everyone, after which push fails and pop drains what is left.
+class BoundedQueue {
+public:
+  explicit BoundedQueue(size_t capacity) : capacity_(capacity ? capacity : 1) {}
+  bool push(RequestPtr &r) {
+    std::unique_lock<std::mutex> lock(m_);
+    notFull_.wait(lock, [&] { return closed_ || q_.size() < capacity_; });
+    if (closed_)
+      return false;
+    q_.push_back(std::move(r));
+    notEmpty_.notify_one();
+    return true;
+  }
+  bool pop(RequestPtr &r) {
+    std::unique_lock<std::mutex> lock(m_);
+    notEmpty_.wait(lock, [&] { return closed_ || !q_.empty(); });
+    if (q_.empty())
+      return false;
+    r = std::move(q_.front());
+    q_.pop_front();
+    notFull_.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(m_);
+    closed_ = true;
+    notEmpty_.notify_all();
+    notFull_.notify_all();
+  }
+
+private:
+  std::mutex m_;
+  std::condition_variable notEmpty_, notFull_;
+  std::deque<RequestPtr> q_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+/// A stage's free arenas. acquire() blocks while all are in flight, which
+/// bounds the memory of a stage whatever the queue lengths.
+class ContextPool {
+public:
+  void add(std::unique_ptr<StageContext> c) {
+    std::lock_guard<std::mutex> lock(m_);
+    free_.push_back(std::move(c));
+    cv_.notify_one();
+  }
+  std::unique_ptr<StageContext> acquire() {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return c;
+  }
+  size_t available() {
+    std::lock_guard<std::mutex> lock(m_);
+    return free_.size();
+  }
+
+private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<StageContext>> free_;
+};
+
+struct Replica;
+
+struct Worker {
+  uint32_t stageIndex = 0;
+  uint32_t core = 0;
+  int cpu = 0;
+  std::unique_ptr<Stage> stage;
+  ContextPool pool;
+  std::thread thread;
+};
+
+struct Replica {
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<BoundedQueue>> queues; ///< queues[s] feeds stage s.
+};
+
+} // namespace
+
+struct Pipeline::Impl {
+  std::shared_ptr<const Artifact> artifact;
+  std::shared_ptr<CoreReservation> reservation;
+  PipelineOptions options;
+  std::vector<std::unique_ptr<Replica>> replicas;
+  std::atomic<uint64_t> next{0};
+
+  void workerMain(Replica &rep, Worker &w, std::promise<void> &ready);
+  void complete(Replica &rep, RequestPtr req);
+  void stop();
+  ~Impl() { stop(); }
+};
+
+void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &ready) {
+  const ModelDesc &md = artifact->model();
+  const StageDesc &sd = md.stages[w.stageIndex];
+  try {
+    pinCurrentThread(w.cpu);
+    LoadOptions lo = options.load;
+    if (lo.numThreads == 0)
+      lo.numThreads = 1;
+    std::shared_ptr<DnnlEnv> dnnl;
+    if (lo.backend == KernelBackend::Auto) {
+      dnnl = makeDnnlEnv(lo.numThreads);
+      if (dnnl)
+        enterDnnlThread(*dnnl);
+    }
+    // Kernels, packed weights, the weight copy and the arenas are all
+    // allocated and first touched here, on the pinned worker.
+    w.stage = std::make_unique<Stage>(artifact, w.stageIndex, lo, dnnl, /*copyWeights=*/true);
+    uint32_t contexts = options.queueDepth + uint32_t(md.stages.size()) + 1;
+    for (uint32_t i = 0; i < contexts; ++i)
+      w.pool.add(w.stage->makeContext());
+    ready.set_value();
+  } catch (...) {
+    ready.set_exception(std::current_exception());
+    return;
+  }
+
+  BoundedQueue &in = *rep.queues[w.stageIndex];
+  bool last = w.stageIndex + 1 == md.stages.size();
+  std::vector<const void *> stageIn(sd.inputs.size());
+  RequestPtr req;
+  while (in.pop(req)) {
+    if (!req->error) {
+      try {
+        req->ctx[w.stageIndex] = w.pool.acquire();
+        for (size_t i = 0; i < sd.inputs.size(); ++i) {
+          ValueRef ref = sd.inputSources[i];
+          stageIn[i] = ref.isPipelineInput()
+                           ? req->inputs[ref.index].data()
+                           : req->ctx[ref.stage]->ptrs[md.stages[ref.stage].outputs[ref.index]];
+        }
+        w.stage->run(stageIn.data(), *req->ctx[w.stageIndex]);
+      } catch (...) {
+        req->error = std::current_exception();
+      }
+    }
+    if (last) {
+      complete(rep, std::move(req));
+    } else if (!rep.queues[w.stageIndex + 1]->push(req)) {
+      // Only stop() closes a queue, and it closes them front to back after
+      // the previous worker has finished: unreachable, but never lose a
+      // request.
+      req->error = std::make_exception_ptr(Error("the pipeline was stopped"));
+      complete(rep, std::move(req));
+    }
+  }
+  // Release what this thread allocated on this thread.
+  w.stage.reset();
+}
+
+void Pipeline::Impl::complete(Replica &rep, RequestPtr req) {
+  const ModelDesc &md = artifact->model();
+  std::vector<HostTensor> outputs;
+  if (!req->error) {
+    try {
+      outputs.reserve(md.outputs.size());
+      for (size_t i = 0; i < md.outputs.size(); ++i) {
+        const TensorType &t = md.outputs[i].type;
+        ValueRef ref = md.outputSources[i];
+        const void *src =
+            ref.isPipelineInput()
+                ? req->inputs[ref.index].data()
+                : req->ctx[ref.stage]->ptrs[md.stages[ref.stage].outputs[ref.index]];
+        outputs.push_back(HostTensor::copyOf(t.dtype, t.shape, src));
+      }
+    } catch (...) {
+      req->error = std::current_exception();
+    }
+  }
+  // Arenas go back before the future is ready, so a caller that waits on
+  // its future can submit again without waiting for a free arena.
+  for (size_t s = 0; s < req->ctx.size(); ++s)
+    if (req->ctx[s])
+      rep.workers[s]->pool.add(std::move(req->ctx[s]));
+  if (req->error)
+    req->promise.set_exception(req->error);
+  else
+    req->promise.set_value(std::move(outputs));
+}
+
+void Pipeline::Impl::stop() {
+  // Drain: close each queue once the worker in front of it has finished, so
+  // every request already queued runs to completion.
+  for (auto &rep : replicas) {
+    for (size_t s = 0; s < rep->workers.size(); ++s) {
+      rep->queues[s]->close();
+      if (rep->workers[s]->thread.joinable())
+        rep->workers[s]->thread.join();
+    }
+  }
+}
+
+Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pipeline::Pipeline(Pipeline &&) noexcept = default;
+Pipeline &Pipeline::operator=(Pipeline &&) noexcept = default;
+Pipeline::~Pipeline() = default;
+
+Pipeline Pipeline::load(const std::string &path, const PipelineOptions &options) {
+  return load(Artifact::open(path), options);
+}
+
+Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
+                        const PipelineOptions &options) {
+  auto impl = std::make_unique<Impl>();
+  impl->artifact = std::move(artifact);
+  impl->options = options;
+  impl->reservation = options.reservation ? options.reservation : processCores();
+  const uint32_t K = uint32_t(impl->artifact->model().stages.size());
+  if (K == 0)
+    throw Error("model '" + impl->artifact->model().name + "' has no stages");
+
+  std::vector<uint32_t> cores = options.cores;
+  if (cores.empty()) {
+    uint32_t group = options.numCores ? options.numCores : K;
+    if (group % K != 0)
+      throw Error("a NeuronCore group of " + std::to_string(group) +
+                  " cores cannot hold replicas of a " + std::to_string(K) +
+                  "-stage pipeline (the group size must be a multiple of " +
+                  std::to_string(K) + ")");
+    cores = options.startCore < 0
+                ? impl->reservation->nextGroup(group)
+                : impl->reservation->groupAt(uint32_t(options.startCore), group);
+  } else if (cores.size() % K != 0) {
+    throw Error(std::to_string(cores.size()) + " cores given for a " + std::to_string(K) +
+                "-stage pipeline (need a multiple of " + std::to_string(K) + ")");
+  }
+
+  std::vector<std::promise<void>> ready(cores.size());
+  size_t started = 0;
+  for (size_t r = 0; r < cores.size() / K; ++r) {
+    auto rep = std::make_unique<Replica>();
+    for (uint32_t s = 0; s < K; ++s) {
+      auto w = std::make_unique<Worker>();
+      w->stageIndex = s;
+      w->core = cores[r * K + s];
+      w->cpu = impl->reservation->cpuOf(w->core);
+      rep->workers.push_back(std::move(w));
+      rep->queues.push_back(std::make_unique<BoundedQueue>(options.queueDepth));
+    }
+    impl->replicas.push_back(std::move(rep));
+  }
+  for (auto &rep : impl->replicas)
+    for (auto &w : rep->workers) {
+      Replica *rp = rep.get();
+      Worker *wp = w.get();
+      std::promise<void> *pr = &ready[started++];
+      Impl *ip = impl.get();
+      w->thread = std::thread([ip, rp, wp, pr] { ip->workerMain(*rp, *wp, *pr); });
+    }
+  // Wait for every worker; on a failure the Impl destructor stops the rest.
+  std::exception_ptr first;
+  for (auto &p : ready) {
+    try {
+      p.get_future().get();
+    } catch (...) {
+      if (!first)
+        first = std::current_exception();
+    }
+  }
+  if (first)
+    std::rethrow_exception(first);
+  return Pipeline(std::move(impl));
+}
+
+std::future<std::vector<HostTensor>> Pipeline::submit(std::vector<HostTensor> inputs) {
+  auto req = std::make_unique<Request>();
+  auto future = req->promise.get_future();
+  try {
+    checkModelInputs(impl_->artifact->model(), inputs);
+  } catch (...) {
+    req->promise.set_exception(std::current_exception());
+    return future;
+  }
+  req->inputs = std::move(inputs);
+  req->ctx.resize(numStages());
+  Replica &rep = *impl_->replicas[impl_->next++ % impl_->replicas.size()];
+  if (!rep.queues[0]->push(req))
+    req->promise.set_exception(std::make_exception_ptr(Error("the pipeline was stopped")));
+  return future;
+}
+
+std::vector<HostTensor> Pipeline::run(std::vector<HostTensor> inputs) {
+  return submit(std::move(inputs)).get();
+}
+
+const std::vector<TensorDesc> &Pipeline::inputs() const { return impl_->artifact->model().inputs; }
+const std::vector<TensorDesc> &Pipeline::outputs() const {
+  return impl_->artifact->model().outputs;
+}
+const Artifact &Pipeline::artifact() const { return *impl_->artifact; }
+size_t Pipeline::numStages() const { return impl_->artifact->model().stages.size(); }
+size_t Pipeline::numReplicas() const { return impl_->replicas.size(); }
+
+std::vector<std::vector<uint32_t>> Pipeline::cores() const {
+  std::vector<std::vector<uint32_t>> r;
+  for (auto &rep : impl_->replicas) {
+    r.emplace_back();
+    for (auto &w : rep->workers)
+      r.back().push_back(w->core);
+  }
+  return r;
+}
+
+std::vector<std::vector<int>> Pipeline::cpus() const {
+  std::vector<std::vector<int>> r;
+  for (auto &rep : impl_->replicas) {
+    r.emplace_back();
+    for (auto &w : rep->workers)
+      r.back().push_back(w->cpu);
+  }
+  return r;
+}
+
+} // namespace neuron::rt
