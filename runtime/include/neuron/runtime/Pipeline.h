@@ -3,6 +3,7 @@
 #define NEURON_RUNTIME_PIPELINE_H
 
 #include "neuron/runtime/Cores.h"
+#include "neuron/runtime/Error.h"
 #include "neuron/runtime/Model.h"
 
 #include <future>

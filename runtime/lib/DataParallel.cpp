@@ -1,0 +1,300 @@
+//===- DataParallel.cpp - splitting a batch over replicas -----------------===//
+#include "neuron/runtime/DataParallel.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace neuron::rt {
+
+namespace {
+[[noreturn]] void badDevice(const std::string &name) {
+  throw Error("DataParallel: device id '" + name + "' is not an index or 'nc:#'");
+}
+
+uint32_t parseDevice(const std::string &name) {
+  std::string digits = name.rfind("nc:", 0) == 0 ? name.substr(3) : "";
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    badDevice(name);
+  return uint32_t(std::stoul(digits));
+}
+
+/// A fixed set of threads running queued tasks.
+class WorkerPool {
+public:
+  explicit WorkerPool(uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i)
+      threads_.emplace_back([this] { loop(); });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto &t : threads_)
+      t.join();
+  }
+  void post(std::function<void()> f) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      tasks_.push_back(std::move(f));
+    }
+    cv_.notify_one();
+  }
+  size_t size() const { return threads_.size(); }
+
+private:
+  void loop() {
+    while (true) {
+      std::function<void()> f;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+        if (tasks_.empty())
+          return;
+        f = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      f();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  std::vector<std::thread> threads_;
+  bool stop_ = false;
+};
+
+/// Copies rows [start, start + len) along `dim` of `src` into rows
+/// [dstStart, dstStart + len) of `dst` (same shape except along dim).
+void copyRows(const HostTensor &src, int64_t start, HostTensor &dst, int64_t dstStart,
+              int64_t len, int dim) {
+  const Shape &ss = src.shape(), &ds = dst.shape();
+  uint64_t outer = 1, row = dtypeSize(src.dtype());
+  for (int i = 0; i < dim; ++i)
+    outer *= uint64_t(ss[i]);
+  for (size_t i = size_t(dim) + 1; i < ss.size(); ++i)
+    row *= uint64_t(ss[i]);
+  const uint8_t *s = static_cast<const uint8_t *>(src.data());
+  uint8_t *d = static_cast<uint8_t *>(dst.data());
+  for (uint64_t o = 0; o < outer; ++o)
+    std::memcpy(d + (o * uint64_t(ds[dim]) + uint64_t(dstStart)) * row,
+                s + (o * uint64_t(ss[dim]) + uint64_t(start)) * row, uint64_t(len) * row);
+}
+} // namespace
+
+DeviceId::DeviceId(int i) {
+  if (i < 0)
+    throw Error("DataParallel: device id " + std::to_string(i) + " is negative");
+  index = uint32_t(i);
+}
+DeviceId::DeviceId(const char *name) : index(parseDevice(name ? name : "")) {}
+DeviceId::DeviceId(const std::string &name) : index(parseDevice(name)) {}
+
+struct DataParallel::Impl {
+  std::shared_ptr<const Artifact> artifact;
+  std::vector<uint32_t> devices;
+  std::vector<std::unique_ptr<Pipeline>> replicas;
+  int dim = 0;
+  bool dynamic = true;
+  int64_t compiled = 1;
+  int64_t split = 0;
+  std::unique_ptr<WorkerPool> pool;
+};
+
+DataParallel::DataParallel(const std::string &path, std::vector<DeviceId> deviceIds, int dim,
+                           bool dynamicBatching, const LoadOptions &load,
+                           std::shared_ptr<CoreReservation> cores)
+    : DataParallel(Artifact::open(path), std::move(deviceIds), dim, dynamicBatching, load,
+                   std::move(cores)) {}
+
+DataParallel::DataParallel(std::shared_ptr<const Artifact> artifact,
+                           std::vector<DeviceId> deviceIds, int dim, bool dynamicBatching,
+                           const LoadOptions &load, std::shared_ptr<CoreReservation> cores)
+    : impl_(std::make_unique<Impl>()) {
+  Impl &m = *impl_;
+  m.artifact = std::move(artifact);
+  const ModelDesc &md = m.artifact->model();
+  if (!cores)
+    cores = processCores();
+  if (md.inputs.empty())
+    throw Error("DataParallel: model '" + md.name + "' has no inputs to split");
+  if (dim < 0)
+    throw Error("DataParallel: dim " + std::to_string(dim) + " is negative");
+  auto checkBatched = [&](const std::vector<TensorDesc> &ts, const char *what) {
+    for (size_t i = 0; i < ts.size(); ++i) {
+      const Shape &s = ts[i].type.shape;
+      if (size_t(dim) >= s.size())
+        throw Error(std::string("DataParallel: ") + what + " " + std::to_string(i) + " '" +
+                    ts[i].name + "' has rank " + std::to_string(s.size()) +
+                    ", no dim " + std::to_string(dim) + " to split");
+      if (s[dim] != m.compiled)
+        throw Error(std::string("DataParallel: ") + what + " " + std::to_string(i) + " '" +
+                    ts[i].name + "' has " + std::to_string(s[dim]) + " along dim " +
+                    std::to_string(dim) + ", the compiled batch size is " +
+                    std::to_string(m.compiled));
+    }
+  };
+  if (size_t(dim) < md.inputs[0].type.shape.size())
+    m.compiled = md.inputs[0].type.shape[dim];
+  checkBatched(md.inputs, "input");
+  checkBatched(md.outputs, "output");
+  m.dim = dim;
+  m.dynamic = dynamicBatching;
+  if (m.dynamic && dim != 0) {
+    std::cerr << "neuron-rt: warning: DataParallel: dynamic batching needs dim 0 (got dim "
+              << dim << "); disabled\n";
+    m.dynamic = false;
+  }
+  if (deviceIds.empty())
+    for (uint32_t i = 0; i < cores->size(); ++i)
+      m.devices.push_back(i);
+  else
+    for (const DeviceId &d : deviceIds) {
+      if (d.index >= cores->size())
+        throw Error("DataParallel: device nc:" + std::to_string(d.index) +
+                    " is not visible (the process has " + std::to_string(cores->size()) +
+                    " NeuronCore(s))");
+      if (std::find(m.devices.begin(), m.devices.end(), d.index) != m.devices.end())
+        throw Error("DataParallel: device nc:" + std::to_string(d.index) + " given twice");
+      m.devices.push_back(d.index);
+    }
+  for (uint32_t d : m.devices) {
+    PipelineOptions po;
+    po.load = load;
+    po.reservation = cores;
+    po.cores.assign(md.stages.size(), d); // the whole model on this core
+    m.replicas.push_back(std::make_unique<Pipeline>(Pipeline::load(m.artifact, po)));
+  }
+  m.pool = std::make_unique<WorkerPool>(2 * uint32_t(m.devices.size()));
+}
+
+DataParallel::DataParallel(DataParallel &&) noexcept = default;
+DataParallel::~DataParallel() = default;
+
+void DataParallel::disableDynamicBatching() { impl_->dynamic = false; }
+bool DataParallel::dynamicBatching() const { return impl_->dynamic; }
+void DataParallel::setNumWorkers(uint32_t n) {
+  if (n == 0)
+    throw Error("DataParallel: numWorkers must be at least 1");
+  impl_->pool = std::make_unique<WorkerPool>(n);
+}
+uint32_t DataParallel::numWorkers() const { return uint32_t(impl_->pool->size()); }
+void DataParallel::setSplitSize(int64_t rows) {
+  if (rows < 0)
+    throw Error("DataParallel: splitSize " + std::to_string(rows) + " is negative");
+  impl_->split = rows;
+}
+int64_t DataParallel::splitSize() const { return impl_->split; }
+const std::vector<uint32_t> &DataParallel::deviceIds() const { return impl_->devices; }
+int64_t DataParallel::compiledBatchSize() const { return impl_->compiled; }
+int DataParallel::dim() const { return impl_->dim; }
+
+std::vector<HostTensor> DataParallel::operator()(const std::vector<HostTensor> &inputs) {
+  Impl &m = *impl_;
+  const ModelDesc &md = m.artifact->model();
+  const int dim = m.dim;
+  const int64_t cb = m.compiled, nd = int64_t(m.devices.size());
+  if (inputs.size() != md.inputs.size())
+    throw Error("model '" + md.name + "' expects " + std::to_string(md.inputs.size()) +
+                " inputs, got " + std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (size_t(dim) >= inputs[i].shape().size())
+      throw Error("DataParallel: input " + std::to_string(i) + " is " + inputs[i].describe() +
+                  ", no dim " + std::to_string(dim) + " to split");
+  const int64_t B = inputs[0].shape()[dim];
+  for (size_t i = 1; i < inputs.size(); ++i)
+    if (inputs[i].shape()[dim] != B)
+      throw Error("DataParallel: inputs disagree on the batch size along dim " +
+                  std::to_string(dim) + ": input 0 has " + std::to_string(B) + ", input " +
+                  std::to_string(i) + " has " + std::to_string(inputs[i].shape()[dim]));
+  if (B == 0)
+    throw Error("DataParallel: empty batch");
+
+  // Chunks: (start, rows, device).
+  struct Chunk {
+    int64_t start, rows;
+    size_t device;
+  };
+  std::vector<Chunk> chunks;
+  if (!m.dynamic) {
+    if (B % nd != 0 || B / nd != cb)
+      throw Error("DataParallel: input batch size " + std::to_string(B) + " / " +
+                  std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
+                  std::to_string(cb) + " when dynamic batching is disabled");
+    for (int64_t j = 0; j < nd; ++j)
+      chunks.push_back({j * cb, cb, size_t(j)});
+  } else {
+    int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
+    for (int64_t start = 0, j = 0; start < B; start += s, ++j)
+      chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
+  }
+
+  std::vector<HostTensor> outputs;
+  for (const TensorDesc &o : md.outputs) {
+    Shape s = o.type.shape;
+    s[dim] = B;
+    outputs.emplace_back(o.type.dtype, s);
+  }
+
+  std::mutex doneMutex;
+  std::condition_variable doneCv;
+  size_t pending = chunks.size();
+  std::exception_ptr firstError;
+  for (const Chunk &c : chunks) {
+    m.pool->post([&, c] {
+      try {
+        Pipeline &rep = *m.replicas[c.device];
+        std::vector<std::pair<int64_t, std::future<std::vector<HostTensor>>>> pieces;
+        for (int64_t off = 0; off < c.rows; off += cb) {
+          int64_t rows = std::min(cb, c.rows - off), start = c.start + off;
+          std::vector<HostTensor> in;
+          for (size_t i = 0; i < inputs.size(); ++i) {
+            Shape s = inputs[i].shape();
+            s[dim] = cb;
+            if (dim == 0 && rows == cb) {
+              // A full dim-0 slice is contiguous: borrow it, no copy.
+              uint64_t rowBytes = inputs[i].byteSize() / uint64_t(B);
+              in.push_back(HostTensor::borrow(
+                  inputs[i].dtype(), s,
+                  static_cast<const uint8_t *>(inputs[i].data()) + uint64_t(start) * rowBytes));
+            } else {
+              HostTensor t(inputs[i].dtype(), s); // zero padding past `rows`
+              copyRows(inputs[i], start, t, 0, rows, dim);
+              in.push_back(std::move(t));
+            }
+          }
+          pieces.emplace_back(rows, rep.submit(std::move(in)));
+        }
+        int64_t at = c.start;
+        for (auto &[rows, f] : pieces) {
+          std::vector<HostTensor> out = f.get();
+          for (size_t o = 0; o < out.size(); ++o)
+            copyRows(out[o], 0, outputs[o], at, rows, dim); // padding stripped
+          at += rows;
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(doneMutex);
+        if (!firstError)
+          firstError = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(doneMutex);
+      if (--pending == 0)
+        doneCv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(doneMutex);
+  doneCv.wait(lock, [&] { return pending == 0; });
+  if (firstError)
+    std::rethrow_exception(firstError);
+  return outputs;
+}
+
+} // namespace neuron::rt

@@ -1,0 +1,141 @@
+//===- DataParallelTest.cpp - one model replicated over NeuronCores -------===//
+#include "KernelTestUtil.h"
+#include "neuron/runtime/DataParallel.h"
+
+using namespace neuron::rt;
+using namespace neuron::rt::testkit;
+
+namespace {
+std::string errorOf(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::shared_ptr<CoreReservation> privateCores(uint32_t hostCores) {
+  std::string tmpl = ::testing::TempDir() + "/neuron-dp-XXXXXX";
+  EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
+  CoreConfig c;
+  c.hostCores = hostCores;
+  c.lockDir = tmpl;
+  return CoreReservation::acquire(c);
+}
+
+const int64_t CB = 3, I = 6, H = 10, O = 4;
+
+/// The single model run chunk by chunk: pieces of CB rows, the last padded
+/// with zeros, padding dropped, concatenated.
+std::vector<HostTensor> chunkByChunk(Model &m, const HostTensor &x) {
+  int64_t B = x.shape()[0];
+  std::vector<HostTensor> out = {HostTensor(DType::F32, {B, O}), HostTensor(DType::F32, {B, H})};
+  for (int64_t s = 0; s < B; s += CB) {
+    int64_t rows = std::min(CB, B - s);
+    HostTensor piece(DType::F32, {CB, I});
+    std::memcpy(piece.data(), x.as<float>() + s * I, rows * I * sizeof(float));
+    std::vector<HostTensor> r = m.run({piece});
+    std::memcpy(out[0].as<float>() + s * O, r[0].data(), rows * O * sizeof(float));
+    std::memcpy(out[1].as<float>() + s * H, r[1].data(), rows * H * sizeof(float));
+  }
+  return out;
+}
+
+void expectSame(const std::vector<HostTensor> &got, const std::vector<HostTensor> &want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].shape(), want[i].shape());
+    CompareResult r = compareTensors(got[i], want[i], 1e-5, 1e-6);
+    EXPECT_TRUE(r.ok) << "output " << i << " worst at " << r.worstIndex << " got " << r.got
+                      << " expected " << r.expected;
+  }
+}
+} // namespace
+
+TEST(DataParallelTest, AnyBatchSizeMatchesChunkByChunk) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 11));
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  DataParallel dp(art, {}, 0, true, {}, privateCores(4));
+  EXPECT_EQ(dp.deviceIds(), (std::vector<uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(dp.numWorkers(), 8u);
+  EXPECT_EQ(dp.compiledBatchSize(), CB);
+  EXPECT_TRUE(dp.dynamicBatching());
+  std::mt19937 rng(4);
+  for (int64_t B : {int64_t(1), CB, CB + 1, 7 * CB, int64_t(2), 5 * CB + 2}) {
+    HostTensor x = randomTensor(DType::F32, {B, I}, rng);
+    std::vector<HostTensor> got = dp({x});
+    EXPECT_EQ(got[0].shape(), (Shape{B, O})) << "padding stripped";
+    EXPECT_EQ(got[1].shape(), (Shape{B, H}));
+    expectSame(got, chunkByChunk(model, x));
+  }
+  // Explicit split sizes and worker counts give the same answer.
+  HostTensor x = randomTensor(DType::F32, {4 * CB + 1, I}, rng);
+  std::vector<HostTensor> want = chunkByChunk(model, x);
+  for (int64_t split : {1, 2, 5, 100}) {
+    dp.setSplitSize(split);
+    dp.setNumWorkers(uint32_t(split % 3 + 1));
+    expectSame(dp({x}), want);
+  }
+}
+
+TEST(DataParallelTest, DeviceIdsAndDisabledDynamicBatching) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 12));
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  auto cores = privateCores(4);
+  DataParallel dp(art, {1, "nc:3"}, 0, true, {}, cores);
+  EXPECT_EQ(dp.deviceIds(), (std::vector<uint32_t>{1, 3}));
+  dp.disableDynamicBatching();
+  std::mt19937 rng(4);
+  HostTensor x = randomTensor(DType::F32, {2 * CB, I}, rng);
+  expectSame(dp({x}), chunkByChunk(model, x));
+  HostTensor bad = randomTensor(DType::F32, {2 * CB + 2, I}, rng);
+  EXPECT_EQ(errorOf([&] { dp({bad}); }),
+            "DataParallel: input batch size 8 / 2 NeuronCore(s) must equal the compiled "
+            "batch size 3 when dynamic batching is disabled");
+  EXPECT_NE(errorOf([&] { DataParallel(art, {"nc:4"}, 0, true, {}, cores); })
+                .find("device nc:4 is not visible (the process has 4 NeuronCore(s))"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { DataParallel(art, {"core1"}, 0, true, {}, cores); })
+                .find("device id 'core1' is not an index or 'nc:#'"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { DataParallel(art, {"nc:"}, 0, true, {}, cores); }).find("'nc:'"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { DataParallel(art, {2, "nc:2"}, 0, true, {}, cores); })
+                .find("given twice"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { DataParallel(art, {-1}, 0, true, {}, cores); }).find("negative"),
+            std::string::npos);
+}
+
+TEST(DataParallelTest, OtherDimsAndDisagreeingInputs) {
+  // A two-input add over [4, CB]: split along dim 1, dynamic batching is
+  // disabled with a warning.
+  auto art = Artifact::fromBytes(buildSingleOpArtifact(
+      OpKind::Add, {Operand::input(DType::F32, {4, CB}), Operand::input(DType::F32, {4, CB})},
+      OpAttrs{}));
+  auto cores = privateCores(2);
+  DataParallel dp(art, {}, 1, true, {}, cores);
+  EXPECT_FALSE(dp.dynamicBatching());
+  std::mt19937 rng(8);
+  HostTensor a = randomTensor(DType::F32, {4, 2 * CB}, rng);
+  HostTensor b = randomTensor(DType::F32, {4, 2 * CB}, rng);
+  std::vector<HostTensor> out = dp({a, b});
+  ASSERT_EQ(out[0].shape(), (Shape{4, 2 * CB}));
+  for (uint64_t i = 0; i < out[0].numElements(); ++i)
+    EXPECT_FLOAT_EQ(out[0].as<float>()[i], a.as<float>()[i] + b.as<float>()[i]);
+  HostTensor c = randomTensor(DType::F32, {4, 2 * CB + 1}, rng);
+  EXPECT_EQ(errorOf([&] { dp({a, c}); }),
+            "DataParallel: inputs disagree on the batch size along dim 1: input 0 has 6, "
+            "input 1 has 7");
+  DataParallel d0(art, {}, 0, true, {}, cores);
+  HostTensor e = randomTensor(DType::F32, {5, CB}, rng);
+  EXPECT_NE(errorOf([&] { d0({a, e}); }).find("inputs disagree on the batch size"),
+            std::string::npos);
+  // A wrong non-batch dimension fails with the model's input error.
+  HostTensor f = randomTensor(DType::F32, {9, CB + 1}, rng);
+  EXPECT_NE(errorOf([&] { d0({f, f}); }).find("expected f32[4, 3], got f32[4, 4]"),
+            std::string::npos);
+  EXPECT_NE(errorOf([&] { DataParallel(art, {}, 2, true, {}, cores); }).find("no dim 2"),
+            std::string::npos);
+}
