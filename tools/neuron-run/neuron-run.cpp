@@ -48,7 +48,9 @@ const char *kUsage =
     "stage on NeuronCores reserved for this process (NEURON_RT_VISIBLE_CORES,\n"
     "NEURON_RT_NUM_CORES); --num-cores G (a multiple of the stage count)\n"
     "replicates it G/K times; --bench then keeps C requests in flight\n"
-    "(default 2 per worker) and reports latency from submit to completion.\n";
+    "(default 2 per worker) and reports latency from submit to completion.\n"
+    "--threads T sets oneDNN's threads (default 1: a NeuronCore is one CPU;\n"
+    "0: OpenMP's default).\n";
 
 struct Options {
   std::string model, outputDir;
@@ -56,7 +58,7 @@ struct Options {
   double rtol = 1e-4, atol = 1e-5;
   bool bench = false, json = false, reference = false, nameOutputs = false;
   long requests = 100, warmup = 3;
-  int threads = 0;
+  int threads = 1;
   bool pipeline = false;
   long numCores = 0, concurrency = 0;
 };

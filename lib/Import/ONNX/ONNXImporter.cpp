@@ -8,7 +8,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include "llvm/Support/Path.h"
 
 #include "onnx/checker.h"
@@ -425,37 +428,45 @@ OwningOpRef<ModuleOp> neuron::importONNXFile(llvm::StringRef path,
                                              MLIRContext &context,
                                              const ImportOptions &options) {
   Location loc = FileLineColLoc::get(&context, path, 0, 0);
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!file) {
-    emitError(loc) << "cannot open ONNX model '" << path
-                   << "': " << file.getError().message();
+  uint64_t size = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, size)) {
+    emitError(loc) << "cannot open ONNX model '" << path << "': " << ec.message();
     return nullptr;
   }
-  llvm::StringRef bytes = (*file)->getBuffer();
-  if (bytes.empty()) {
+  if (size == 0) {
     emitError(loc) << "ONNX model '" << path << "' is empty";
     return nullptr;
   }
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+  if (size > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
     emitError(loc) << "ONNX model '" << path
                    << "' is larger than 2 GiB; store its weights as external "
                       "data";
+    return nullptr;
+  }
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd)) {
+    emitError(loc) << "cannot open ONNX model '" << path << "': " << ec.message();
     return nullptr;
   }
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   return guarded(context, path, [&]() -> OwningOpRef<ModuleOp> {
     onnx::ModelProto model;
-    if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-        !model.has_graph()) {
+    // Parse from a stream rather than a mapped copy of the file, so that the
+    // file's bytes and the parsed weights are never resident at once: the
+    // import peaks at about one copy of the weights.
+    bool parsed;
+    {
+      google::protobuf::io::FileInputStream stream(fd);
+      stream.SetCloseOnDelete(true);
+      parsed = model.ParseFromZeroCopyStream(&stream) && stream.GetErrno() == 0;
+    }
+    if (!parsed || !model.has_graph()) {
       emitError(loc) << "'" << path
                      << "' is not a valid ONNX model (protobuf parsing failed; "
                         "the file may be truncated or not ONNX)";
       return nullptr;
     }
-    file->reset();
     Importer importer(context, model, path, dir, options);
     return importer.run();
   });

@@ -23,8 +23,10 @@ enum class KernelBackend {
 /// Options fixed at load time.
 struct LoadOptions {
   KernelBackend backend = KernelBackend::Auto;
-  /// Threads oneDNN may use per stage worker (0: the OpenMP default).
-  int numThreads = 0;
+  /// Threads oneDNN may use per stage worker. The default, 1, is what a
+  /// NeuronCore is: one CPU. 0 means the OpenMP default (every CPU), which
+  /// oversubscribes the machine as soon as anything else runs on it.
+  int numThreads = 1;
 };
 
 /// Checks `inputs` against the interface of `model`; throws Error naming
