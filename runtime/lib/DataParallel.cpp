@@ -196,6 +196,22 @@ int64_t DataParallel::splitSize() const { return impl_->split; }
 const std::vector<uint32_t> &DataParallel::deviceIds() const { return impl_->devices; }
 int64_t DataParallel::compiledBatchSize() const { return impl_->compiled; }
 int DataParallel::dim() const { return impl_->dim; }
+const Artifact &DataParallel::artifact() const { return *impl_->artifact; }
+
+std::vector<WorkerStats> DataParallel::stats() const {
+  std::vector<WorkerStats> r;
+  for (size_t d = 0; d < impl_->replicas.size(); ++d)
+    for (WorkerStats s : impl_->replicas[d]->stats()) {
+      s.replica = uint32_t(d);
+      r.push_back(s);
+    }
+  return r;
+}
+
+void DataParallel::resetStats() {
+  for (auto &p : impl_->replicas)
+    p->resetStats();
+}
 
 std::vector<HostTensor> DataParallel::operator()(const std::vector<HostTensor> &inputs) {
   Impl &m = *impl_;

@@ -12,6 +12,7 @@
 #include "neuron/runtime/Pipeline.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -104,6 +105,7 @@ struct Worker {
   std::unique_ptr<Stage> stage;
   ContextPool pool;
   std::thread thread;
+  std::atomic<uint64_t> busyNs{0}, requests{0}; ///< Stats, written by the worker.
 };
 
 struct Replica {
@@ -166,7 +168,17 @@ void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &rea
                            ? req->inputs[ref.index].data()
                            : req->ctx[ref.stage]->ptrs[md.stages[ref.stage].outputs[ref.index]];
         }
-        w.stage->run(stageIn.data(), *req->ctx[w.stageIndex]);
+        auto t0 = std::chrono::steady_clock::now();
+        try {
+          w.stage->run(stageIn.data(), *req->ctx[w.stageIndex]);
+        } catch (...) {
+          req->error = std::current_exception();
+        }
+        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+        w.busyNs.fetch_add(uint64_t(ns), std::memory_order_relaxed);
+        w.requests.fetch_add(1, std::memory_order_relaxed);
       } catch (...) {
         req->error = std::current_exception();
       }
@@ -346,6 +358,30 @@ std::vector<std::vector<int>> Pipeline::cpus() const {
       r.back().push_back(w->cpu);
   }
   return r;
+}
+
+std::vector<WorkerStats> Pipeline::stats() const {
+  std::vector<WorkerStats> r;
+  for (size_t i = 0; i < impl_->replicas.size(); ++i)
+    for (auto &w : impl_->replicas[i]->workers) {
+      WorkerStats s;
+      s.replica = uint32_t(i);
+      s.stage = w->stageIndex;
+      s.core = w->core;
+      s.cpu = w->cpu;
+      s.requests = w->requests.load(std::memory_order_relaxed);
+      s.busySeconds = double(w->busyNs.load(std::memory_order_relaxed)) * 1e-9;
+      r.push_back(s);
+    }
+  return r;
+}
+
+void Pipeline::resetStats() {
+  for (auto &rep : impl_->replicas)
+    for (auto &w : rep->workers) {
+      w->busyNs.store(0, std::memory_order_relaxed);
+      w->requests.store(0, std::memory_order_relaxed);
+    }
 }
 
 } // namespace neuron::rt

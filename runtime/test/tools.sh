@@ -33,7 +33,21 @@ check "pipeline bench" 0 "pipeline, 2 stage\(s\) x 2 replica\(s\)" -- "$RUN" "$T
 check "pipeline bad group" 1 "must be a multiple of 2" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --num-cores 3
 check "pipeline cores taken" 1 "NeuronCore\(s\) not available - Requested:0-1 Available:0,2-3" -- env NEURON_RT_VISIBLE_CORES=0-1 bash -c 'exec 9>"$NEURON_RT_LOCK_DIR/core1.lock"; flock -n 9 && "$0" "$@"' "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline
 check "pipeline malformed env" 1 "NEURON_RT_NUM_CORES: malformed value 'two'" -- env NEURON_RT_NUM_CORES=two "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline
-check "concurrency needs pipeline" 2 "need --pipeline" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --concurrency 2
+check "concurrency needs a mode" 2 "--concurrency needs --mode pipeline or data-parallel" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --concurrency 2
+check "mode pipeline" 0 "pipeline, 2 stage\(s\) x 1 replica\(s\)" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 20 --mode pipeline
+check "pipeline busy per core" 0 "core busy %: nc:0 \(cpu [0-9]+\) [0-9.]+ nc:1 \(cpu [0-9]+\) [0-9.]+$" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 20 --mode pipeline
+check "dp check" 0 "output 0 'probs': OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/expected0.npy" --check "$T/expected1.npy" --mode data-parallel --device-ids 0,nc:1
+check "dp bench batch" 0 "data-parallel, 2 device\(s\) nc:1,nc:3, batch 7" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 10 --mode data-parallel --device-ids nc:1,3 --batch 7 --concurrency 3
+check "dp busy per core" 0 "core busy %: nc:0 .* nc:3 " -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 10 --mode data-parallel
+check "dp bench json" 0 '"core_busy": \[\{"core": 0, "cpu": [0-9]+, "busy_pct": [0-9.e+-]+\}, \{"core": 1' -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 10 --mode data-parallel --device-ids 0,1 --batch 3 --json
+check "dp samples" 0 "inferences/s \([0-9.e+]+ samples/s\)" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 10 --mode data-parallel --batch 5
+check "dp batch tiles rows" 0 "output 0 'probs': f32\[5, 4\]" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --batch 5
+check "dp bad device" 1 "device id 'gpu:1' is not an index or 'nc:#'" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --device-ids 0,gpu:1
+check "dp device not visible" 1 "device nc:9 is not visible" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --device-ids 9
+check "bad mode" 2 "--mode expects pipeline, data-parallel or single" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode model-parallel
+check "conflicting modes" 2 "conflicting modes" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --mode data-parallel
+check "batch needs dp" 2 "--device-ids and --batch need --mode data-parallel" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --batch 4
+check "num-cores needs pipeline" 2 "--num-cores needs --mode pipeline" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --num-cores 2
 unset NEURON_RT_LOCK_DIR NEURON_RT_HOST_CORES
 check "wrong input count" 1 "has 1 inputs, 2 --input given" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --input "$T/x.npy"
 check "wrong input shape" 1 "expected f32\[2, 8\], got f32\[2, 16\]" -- "$RUN" "$T/mlp.neff" --input "$T/expected1.npy"

@@ -139,3 +139,23 @@ TEST(DataParallelTest, OtherDimsAndDisagreeingInputs) {
   EXPECT_NE(errorOf([&] { DataParallel(art, {}, 2, true, {}, cores); }).find("no dim 2"),
             std::string::npos);
 }
+
+TEST(DataParallelTest, StatsCountEachDevicesRequests) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 11));
+  DataParallel dp(art, {1, "nc:0"}, 0, true, {}, privateCores(2));
+  std::mt19937 rng(4);
+  dp({randomTensor(DType::F32, {4 * CB, I}, rng)}); // 2 chunks of 2 requests each
+  std::vector<WorkerStats> s = dp.stats();
+  ASSERT_EQ(s.size(), 4u); // 2 devices x 2 stages
+  EXPECT_EQ(s[0].replica, 0u);
+  EXPECT_EQ(s[0].core, 1u);
+  EXPECT_EQ(s[2].replica, 1u);
+  EXPECT_EQ(s[2].core, 0u);
+  for (const WorkerStats &w : s) {
+    EXPECT_EQ(w.requests, 2u);
+    EXPECT_GT(w.busySeconds, 0.0);
+  }
+  dp.resetStats();
+  for (const WorkerStats &w : dp.stats())
+    EXPECT_EQ(w.busySeconds, 0.0);
+}

@@ -242,3 +242,37 @@ TEST(PipelineTest, ProcessCoresComeFromTheEnvironment) {
     ::unsetenv(v);
   resetProcessCores();
 }
+
+TEST(PipelineTest, WorkersReportRequestsAndBusyTime) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(B, I, H, O, 3));
+  PipelineOptions o = on(privateCores(4));
+  o.numCores = 4;
+  Pipeline p = Pipeline::load(art, o);
+  std::vector<WorkerStats> s = p.stats();
+  ASSERT_EQ(s.size(), 4u);
+  for (const WorkerStats &w : s) {
+    EXPECT_EQ(w.requests, 0u);
+    EXPECT_EQ(w.busySeconds, 0.0);
+  }
+  EXPECT_EQ(s[3].replica, 1u);
+  EXPECT_EQ(s[3].stage, 1u);
+  EXPECT_EQ(s[3].core, 3u);
+  EXPECT_EQ(s[3].cpu, p.cpus()[1][1]);
+  std::mt19937 rng(2);
+  HostTensor x = randomTensor(DType::F32, {B, I}, rng);
+  std::vector<std::future<std::vector<HostTensor>>> fs;
+  for (int i = 0; i < 10; ++i)
+    fs.push_back(p.submit({x}));
+  fs.push_back(p.submit({randomTensor(DType::F32, {B, I + 1}, rng)})); // refused at submit
+  for (auto &f : fs)
+    f.wait();
+  s = p.stats();
+  // Round-robin: 5 requests per replica, each through both stages.
+  for (const WorkerStats &w : s) {
+    EXPECT_EQ(w.requests, 5u);
+    EXPECT_GT(w.busySeconds, 0.0);
+  }
+  p.resetStats();
+  for (const WorkerStats &w : p.stats())
+    EXPECT_EQ(w.requests, 0u);
+}

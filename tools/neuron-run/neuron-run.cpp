@@ -4,13 +4,15 @@
 //              [--check REF.npy ... [--rtol R] [--atol A]]
 //              [--bench [--requests N] [--warmup W]] [--threads T]
 //              [--reference] [--name-outputs] [--json]
-//              [--pipeline [--num-cores G] [--concurrency C]]
+//              [--mode pipeline|data-parallel] [--pipeline] [--num-cores G]
+//              [--device-ids LIST] [--batch B] [--concurrency C]
 //
 // Exit status: 0 on success, 1 on an error or a --check mismatch, 2 on a
 // usage error.
 //
 //===----------------------------------------------------------------------===//
 #include "neuron/runtime/Compare.h"
+#include "neuron/runtime/DataParallel.h"
 #include "neuron/runtime/Error.h"
 #include "neuron/runtime/Model.h"
 #include "neuron/runtime/Npy.h"
@@ -21,9 +23,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -38,17 +44,26 @@ const char *kUsage =
     "                  [--check REF.npy ... [--rtol R] [--atol A]]\n"
     "                  [--bench [--requests N] [--warmup W]]\n"
     "                  [--threads T] [--reference] [--json]\n"
-    "                  [--pipeline [--num-cores G] [--concurrency C]]\n"
+    "                  [--mode pipeline|data-parallel] [--pipeline]\n"
+    "                  [--num-cores G] [--device-ids LIST] [--batch B]\n"
+    "                  [--concurrency C]\n"
     "Runs one inference (inputs in model order) and writes the outputs as\n"
     "DIR/output0.npy, ... (or DIR/<output name>.npy with --name-outputs).\n"
     "--check compares output i with the i-th REF.npy (default rtol 1e-4,\n"
     "atol 1e-5) and exits 1 on a mismatch. --bench reports throughput and\n"
     "latency percentiles over N requests (default 100).\n"
-    "--pipeline runs the model as a streaming pipeline, one pinned worker per\n"
-    "stage on NeuronCores reserved for this process (NEURON_RT_VISIBLE_CORES,\n"
+    "By default the model runs on the calling thread. --mode pipeline (alias\n"
+    "--pipeline) runs it as a streaming pipeline, one pinned worker per stage\n"
+    "on NeuronCores reserved for this process (NEURON_RT_VISIBLE_CORES,\n"
     "NEURON_RT_NUM_CORES); --num-cores G (a multiple of the stage count)\n"
     "replicates it G/K times; --bench then keeps C requests in flight\n"
     "(default 2 per worker) and reports latency from submit to completion.\n"
+    "--mode data-parallel splits each request along dim 0 over the devices\n"
+    "--device-ids (ints or nc:#, comma separated; default every visible\n"
+    "core) with dynamic batching; --batch B builds the request by repeating\n"
+    "the inputs' rows to B; --bench then runs C requests at once (default 2).\n"
+    "With a pipeline or data-parallel --bench also reports each core's busy\n"
+    "%: the time its workers spent executing kernels over the wall time.\n"
     "--threads T sets oneDNN's threads (default 1: a NeuronCore is one CPU;\n"
     "0: OpenMP's default).\n";
 
@@ -59,8 +74,10 @@ struct Options {
   bool bench = false, json = false, reference = false, nameOutputs = false;
   long requests = 100, warmup = 3;
   int threads = 1;
-  bool pipeline = false;
-  long numCores = 0, concurrency = 0;
+  enum class Mode { Single, Pipeline, DataParallel } mode = Mode::Single;
+  bool modeGiven = false;
+  long numCores = 0, concurrency = 0, batch = 0;
+  std::vector<std::string> deviceIds;
 };
 
 [[noreturn]] void usageError(const std::string &msg) {
@@ -117,8 +134,30 @@ Options parseArgs(int argc, char **argv) {
       o.reference = true;
     } else if (a == "--name-outputs") {
       o.nameOutputs = true;
-    } else if (a == "--pipeline") {
-      o.pipeline = true;
+    } else if (a == "--pipeline" || a == "--mode") {
+      std::string m = a == "--pipeline" ? "pipeline" : value();
+      Options::Mode mode = m == "pipeline"        ? Options::Mode::Pipeline
+                           : m == "data-parallel" ? Options::Mode::DataParallel
+                           : m == "single"        ? Options::Mode::Single
+                                                  : (usageError("--mode expects pipeline, "
+                                                                "data-parallel or single, got '" +
+                                                                m + "'"),
+                                                     Options::Mode::Single);
+      if (o.modeGiven && mode != o.mode)
+        usageError("conflicting modes ('" + m + "' after another --mode or --pipeline)");
+      o.mode = mode;
+      o.modeGiven = true;
+    } else if (a == "--device-ids") {
+      std::string v = value();
+      for (size_t pos = 0;;) {
+        size_t comma = v.find(',', pos);
+        o.deviceIds.push_back(v.substr(pos, comma == std::string::npos ? comma : comma - pos));
+        if (comma == std::string::npos)
+          break;
+        pos = comma + 1;
+      }
+    } else if (a == "--batch") {
+      o.batch = parseLong(a, value(), 1);
     } else if (a == "--num-cores") {
       o.numCores = parseLong(a, value(), 1);
     } else if (a == "--concurrency") {
@@ -135,8 +174,12 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.model.empty())
     usageError("no model given");
-  if ((o.numCores || o.concurrency) && !o.pipeline)
-    usageError("--num-cores and --concurrency need --pipeline");
+  if (o.numCores && o.mode != Options::Mode::Pipeline)
+    usageError("--num-cores needs --mode pipeline");
+  if ((!o.deviceIds.empty() || o.batch) && o.mode != Options::Mode::DataParallel)
+    usageError("--device-ids and --batch need --mode data-parallel");
+  if (o.concurrency && o.mode == Options::Mode::Single)
+    usageError("--concurrency needs --mode pipeline or data-parallel");
   return o;
 }
 
@@ -178,6 +221,21 @@ double percentile(std::vector<double> v, double p) {
   size_t idx = size_t(std::ceil(p / 100.0 * double(v.size()))) ;
   return v[std::min(v.size() - 1, idx ? idx - 1 : 0)];
 }
+
+/// `t` with its dim-0 rows repeated cyclically to `rows` rows.
+HostTensor tileRows(const HostTensor &t, int64_t rows) {
+  if (t.shape().empty() || t.shape()[0] == 0)
+    throw Error("--batch: input " + t.describe() + " has no dim 0 to tile");
+  Shape s = t.shape();
+  uint64_t rowBytes = t.byteSize() / uint64_t(s[0]);
+  HostTensor r(t.dtype(), (s[0] = rows, s));
+  for (int64_t i = 0; i < rows; ++i)
+    std::memcpy(static_cast<uint8_t *>(r.data()) + uint64_t(i) * rowBytes,
+                static_cast<const uint8_t *>(t.data()) +
+                    uint64_t(i % t.shape()[0]) * rowBytes,
+                rowBytes);
+  return r;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -188,29 +246,47 @@ int main(int argc, char **argv) {
     lo.numThreads = o.threads;
     std::optional<Model> single;
     std::optional<Pipeline> pipe;
-    if (o.pipeline) {
+    std::optional<DataParallel> dp;
+    if (o.mode == Options::Mode::Pipeline) {
       PipelineOptions po;
       po.load = lo;
       po.numCores = uint32_t(o.numCores);
       pipe.emplace(Pipeline::load(o.model, po));
+    } else if (o.mode == Options::Mode::DataParallel) {
+      std::vector<DeviceId> ids;
+      for (const std::string &d : o.deviceIds) {
+        bool digits = !d.empty() && d.size() <= 5 &&
+                      d.find_first_not_of("0123456789") == std::string::npos;
+        ids.push_back(digits ? DeviceId(std::stoi(d)) : DeviceId(d));
+      }
+      dp.emplace(o.model, ids, 0, true, lo);
     } else {
       single.emplace(Model::load(o.model, lo));
     }
+    const Artifact &artifact = pipe ? pipe->artifact() : dp ? dp->artifact() : single->artifact();
     struct Iface {
-      const std::vector<TensorDesc> &inputs() const { return p ? p->inputs() : m->inputs(); }
-      const std::vector<TensorDesc> &outputs() const { return p ? p->outputs() : m->outputs(); }
-      Model *m;
-      Pipeline *p;
-    } model{single ? &*single : nullptr, pipe ? &*pipe : nullptr};
+      const std::vector<TensorDesc> &inputs() const { return a->model().inputs; }
+      const std::vector<TensorDesc> &outputs() const { return a->model().outputs; }
+      const Artifact *a;
+    } model{&artifact};
     auto runOnce = [&](const std::vector<HostTensor> &in) {
-      return pipe ? pipe->run(in) : single->run(in);
+      return pipe ? pipe->run(in) : dp ? (*dp)(in) : single->run(in);
+    };
+    auto stats = [&] { return pipe ? pipe->stats() : dp ? dp->stats() : std::vector<WorkerStats>{}; };
+    auto resetStats = [&] {
+      if (pipe)
+        pipe->resetStats();
+      if (dp)
+        dp->resetStats();
     };
     if (o.inputs.size() != model.inputs().size())
       throw Error("the model has " + std::to_string(model.inputs().size()) +
                   " inputs, " + std::to_string(o.inputs.size()) + " --input given");
     std::vector<HostTensor> inputs;
     for (const std::string &p : o.inputs)
-      inputs.push_back(readNpy(p));
+      inputs.push_back(o.batch ? tileRows(readNpy(p), o.batch) : readNpy(p));
+    const int64_t rowsPerRequest =
+        inputs.empty() || inputs[0].shape().empty() ? 1 : inputs[0].shape()[0];
     std::vector<HostTensor> outputs = runOnce(inputs);
 
     std::vector<std::string> written;
@@ -268,9 +344,11 @@ int main(int argc, char **argv) {
     }
 
     double throughput = 0, p50 = 0, p95 = 0, p99 = 0, mean = 0;
+    std::map<uint32_t, std::pair<int, double>> busy; // core -> (cpu, busy %)
     if (o.bench) {
       for (long i = 0; i < o.warmup; ++i)
         runOnce(inputs);
+      resetStats();
       std::vector<double> lat;
       lat.reserve(o.requests);
       using Clock = std::chrono::steady_clock;
@@ -295,6 +373,39 @@ int main(int argc, char **argv) {
           lat.push_back(ms(inflight.front().second));
           inflight.pop_front();
         }
+      } else if (dp) {
+        // C callers, each running whole requests (a request is split over
+        // the devices) until N have been started.
+        long window = o.concurrency ? o.concurrency : 2, next = 0;
+        std::mutex m;
+        std::exception_ptr failure;
+        std::vector<std::thread> callers;
+        for (long c = 0; c < window; ++c)
+          callers.emplace_back([&] {
+            while (true) {
+              {
+                std::lock_guard<std::mutex> lock(m);
+                if (next >= o.requests || failure)
+                  return;
+                ++next;
+              }
+              auto t0 = Clock::now();
+              try {
+                (*dp)(inputs);
+              } catch (...) {
+                std::lock_guard<std::mutex> lock(m);
+                failure = std::current_exception();
+                return;
+              }
+              double l = ms(t0);
+              std::lock_guard<std::mutex> lock(m);
+              lat.push_back(l);
+            }
+          });
+        for (auto &t : callers)
+          t.join();
+        if (failure)
+          std::rethrow_exception(failure);
       } else {
         for (long i = 0; i < o.requests; ++i) {
           auto t0 = Clock::now();
@@ -304,19 +415,42 @@ int main(int argc, char **argv) {
       }
       double total = std::chrono::duration<double>(Clock::now() - start).count();
       throughput = double(o.requests) / total;
+      for (const WorkerStats &w : stats()) {
+        auto &b = busy[w.core];
+        b.first = w.cpu;
+        b.second += 100.0 * w.busySeconds / total;
+      }
       for (double l : lat)
         mean += l / double(lat.size());
       p50 = percentile(lat, 50);
       p95 = percentile(lat, 95);
       p99 = percentile(lat, 99);
-      if (!o.json)
+      if (!o.json) {
+        std::string devices;
+        if (dp)
+          for (uint32_t d : dp->deviceIds())
+            devices += (devices.empty() ? "nc:" : ",nc:") + std::to_string(d);
         std::cout << "mode: "
                   << (pipe ? "pipeline, " + std::to_string(pipe->numStages()) + " stage(s) x " +
                                  std::to_string(pipe->numReplicas()) + " replica(s)"
+                      : dp ? "data-parallel, " + std::to_string(dp->deviceIds().size()) +
+                                 " device(s) " + devices + ", batch " +
+                                 std::to_string(rowsPerRequest)
                            : std::string("single thread"))
                   << "\nrequests: " << o.requests << "\nthroughput: " << throughput
-                  << " inferences/s\nlatency ms: mean " << mean << " p50 " << p50
-                  << " p95 " << p95 << " p99 " << p99 << "\n";
+                  << " inferences/s (" << throughput * double(rowsPerRequest)
+                  << " samples/s)\nlatency ms: mean " << mean << " p50 " << p50 << " p95 "
+                  << p95 << " p99 " << p99 << "\n";
+        if (!busy.empty()) {
+          std::cout << "core busy %:";
+          for (auto &[core, b] : busy) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, " nc:%u (cpu %d) %.1f", core, b.first, b.second);
+            std::cout << buf;
+          }
+          std::cout << "\n";
+        }
+      }
     }
 
     if (o.json) {
@@ -340,7 +474,15 @@ int main(int argc, char **argv) {
                   << ", \"throughput\": " << jsonNumber(throughput)
                   << ", \"latency_ms\": {\"mean\": " << jsonNumber(mean)
                   << ", \"p50\": " << jsonNumber(p50) << ", \"p95\": " << jsonNumber(p95)
-                  << ", \"p99\": " << jsonNumber(p99) << "}}";
+                  << ", \"p99\": " << jsonNumber(p99) << "}, \"samples_per_s\": "
+                  << jsonNumber(throughput * double(rowsPerRequest)) << ", \"core_busy\": [";
+      if (o.bench) {
+        size_t n = 0;
+        for (auto &[core, b] : busy)
+          std::cout << (n++ ? ", " : "") << "{\"core\": " << core << ", \"cpu\": " << b.first
+                    << ", \"busy_pct\": " << jsonNumber(b.second) << "}";
+        std::cout << "]}";
+      }
       std::cout << "}\n";
     } else if (o.checks.empty() && !o.bench) {
       for (size_t i = 0; i < outputs.size(); ++i)

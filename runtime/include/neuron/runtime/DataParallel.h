@@ -61,6 +61,11 @@ public:
   /// The batch size the artifact was compiled for (inputs' extent on dim).
   int64_t compiledBatchSize() const;
   int dim() const;
+  const Artifact &artifact() const;
+  /// Per-worker statistics of every device (WorkerStats::replica is the
+  /// device's position in deviceIds()).
+  std::vector<WorkerStats> stats() const;
+  void resetStats();
 
   struct Impl;
 

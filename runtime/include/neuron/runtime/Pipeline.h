@@ -36,6 +36,19 @@ struct PipelineOptions {
   std::shared_ptr<CoreReservation> reservation;
 };
 
+/// What one stage worker has done since load or the last resetStats(),
+/// measured by the worker itself.
+struct WorkerStats {
+  uint32_t replica = 0; ///< Replica (DataParallel: device position).
+  uint32_t stage = 0;   ///< Stage index.
+  uint32_t core = 0;    ///< Visible core the worker is pinned to.
+  int cpu = 0;          ///< CPU (OS index) it is pinned to.
+  uint64_t requests = 0; ///< Requests whose stage it executed.
+  /// Time spent executing the stage's kernels (not waiting on queues or
+  /// arenas); busySeconds / wall time is the core's busy fraction.
+  double busySeconds = 0;
+};
+
 /// A model loaded as a streaming pipeline: stage s of each replica runs on
 /// its own worker thread pinned to its core, which prepared the stage's
 /// kernels, copied its weights and allocated its arenas. Request r+1 enters
@@ -72,6 +85,11 @@ public:
   std::vector<std::vector<uint32_t>> cores() const;
   /// The CPU each worker is pinned to, same layout as cores().
   std::vector<std::vector<int>> cpus() const;
+  /// One entry per worker (replica-major, stage-minor). Safe to call while
+  /// requests run; each worker's figures are updated after each request.
+  std::vector<WorkerStats> stats() const;
+  /// Zeroes every worker's counters (e.g. after a warm-up).
+  void resetStats();
 
   struct Impl;
 
