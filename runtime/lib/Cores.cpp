@@ -183,10 +183,15 @@ CoreConfig CoreConfig::fromEnvironment() {
 }
 
 namespace {
-/// Opens `dir/core<N>.lock` and takes an exclusive non-blocking flock.
+std::string lockPath(const std::string &dir, uint32_t core) {
+  return dir + "/core" + std::to_string(core) + ".lock";
+}
+
+/// Opens `dir/core<N>.lock` and takes an exclusive non-blocking flock; with
+/// `writePid`, then replaces the file's contents with this process's pid.
 /// Returns the fd, or -1 when another process holds it.
-int tryLock(const std::string &dir, uint32_t core) {
-  std::string path = dir + "/core" + std::to_string(core) + ".lock";
+int tryLock(const std::string &dir, uint32_t core, bool writePid) {
+  std::string path = lockPath(dir, core);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     throw Error("cannot open the NeuronCore lock file " + path + ": " + std::strerror(errno));
@@ -199,6 +204,13 @@ int tryLock(const std::string &dir, uint32_t core) {
       return -1;
     throw Error("cannot lock " + path + ": " + std::strerror(err));
   }
+  if (writePid) {
+    // Best effort: the flock is the reservation, the pid only names it.
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+      // Not fatal: neuron-ls then shows the core held by an unknown pid.
+    }
+  }
   return fd;
 }
 
@@ -206,7 +218,7 @@ int tryLock(const std::string &dir, uint32_t core) {
 std::vector<uint32_t> freeCores(const std::string &dir, uint32_t hostCores) {
   std::vector<uint32_t> r;
   for (uint32_t c = 0; c < hostCores; ++c) {
-    int fd = tryLock(dir, c);
+    int fd = tryLock(dir, c, /*writePid=*/false);
     if (fd >= 0) {
       ::close(fd);
       r.push_back(c);
@@ -215,6 +227,49 @@ std::vector<uint32_t> freeCores(const std::string &dir, uint32_t hostCores) {
   return r;
 }
 } // namespace
+
+std::vector<CoreStatus> probeCores(const CoreConfig &config) {
+  std::vector<int> cpus = config.cpus.empty() ? allowedCpus() : config.cpus;
+  std::vector<CoreStatus> r;
+  for (uint32_t c = 0; c < config.hostCores; ++c) {
+    CoreStatus st;
+    st.hostCore = c;
+    st.cpu = cpus[c % cpus.size()];
+    // Read-only and never created: probing leaves no trace.
+    int fd = ::open(lockPath(config.lockDir, c).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      int rc;
+      while ((rc = ::flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+      }
+      st.held = rc != 0 && errno == EWOULDBLOCK;
+      if (st.held) {
+        char buf[32] = {};
+        ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+        long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
+        st.pid = pid > 0 && pid <= INT32_MAX ? int(pid) : 0;
+      }
+      ::close(fd);
+    }
+    if (st.pid > 0) {
+      std::string cmdline;
+      int cf = ::open(("/proc/" + std::to_string(st.pid) + "/cmdline").c_str(),
+                      O_RDONLY | O_CLOEXEC);
+      if (cf >= 0) {
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(cf, buf, sizeof buf)) > 0 && cmdline.size() < 65536)
+          cmdline.append(buf, size_t(n));
+        ::close(cf);
+      }
+      while (!cmdline.empty() && cmdline.back() == '\0')
+        cmdline.pop_back();
+      std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+      st.command = cmdline;
+    }
+    r.push_back(std::move(st));
+  }
+  return r;
+}
 
 std::shared_ptr<CoreReservation> CoreReservation::acquire(const CoreConfig &config) {
   if (config.hostCores == 0)
@@ -239,7 +294,7 @@ std::shared_ptr<CoreReservation> CoreReservation::acquire(const CoreConfig &conf
                  formatCoreList(freeCores(config.lockDir, config.hostCores)));
   };
   auto take = [&](uint32_t core) {
-    int fd = tryLock(config.lockDir, core);
+    int fd = tryLock(config.lockDir, core, /*writePid=*/true);
     if (fd < 0)
       return false;
     r->fds_.push_back(fd);

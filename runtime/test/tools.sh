@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Command-line behaviour of neuron-run and neuron-dump.
-# usage: tools.sh NEURON_RUN NEURON_DUMP FIXTURES TMPDIR
+# Command-line behaviour of neuron-run, neuron-dump and neuron-ls.
+# usage: tools.sh NEURON_RUN NEURON_DUMP FIXTURES TMPDIR NEURON_LS
 set -u
-RUN=$1 DUMP=$2 FIX=$3 T=$4
+RUN=$1 DUMP=$2 FIX=$3 T=$4 LS=$5
 rm -rf "$T" && mkdir -p "$T/out"
 "$FIX" "$T" || exit 1
 fails=0
@@ -48,6 +48,23 @@ check "bad mode" 2 "--mode expects pipeline, data-parallel or single" -- "$RUN" 
 check "conflicting modes" 2 "conflicting modes" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --mode data-parallel
 check "batch needs dp" 2 "--device-ids and --batch need --mode data-parallel" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --batch 4
 check "num-cores needs pipeline" 2 "--num-cores needs --mode pipeline" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --num-cores 2
+# neuron-ls: who holds which core. A flock holder that writes its pid like
+# the runtime does, then a real neuron-run holding core 1 while it benchmarks.
+check "ls all free" 0 "^3 +[0-9]+ +free +-" -- "$LS"
+bash -c 'exec 9>"$NEURON_RT_LOCK_DIR/core2.lock"; flock -n 9 && echo $$ >&9 && exec sleep 60' &
+holder=$!
+bash -c 'exec 9>"$NEURON_RT_LOCK_DIR/core3.lock"; echo 999999 >&9' # stale: a dead pid, no lock
+NEURON_RT_VISIBLE_CORES=1 "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --bench --requests 100000000 >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do "$LS" | grep -q "^1 .* $runner " && "$LS" | grep -q "^2 .* $holder " && break; sleep 0.1; done
+check "ls shows the holder" 0 "^2 +[0-9]+ +held +$holder +sleep 60$" -- "$LS"
+check "ls shows neuron-run" 0 "^1 +[0-9]+ +held +$runner +[^ ]*neuron-run $T/mlp.neff --input" -- "$LS"
+check "ls stale file is free" 0 "^3 +[0-9]+ +free +-" -- "$LS"
+check "ls json" 0 "\{\"core\": 1, \"cpu\": [0-9]+, \"held\": true, \"pid\": $runner, \"command\": \"[^\"]*neuron-run " -- "$LS" --json
+check "core held by neuron-run is refused" 1 "Requested:1 Available:0,3" -- env NEURON_RT_VISIBLE_CORES=1 "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel
+kill "$runner" "$holder"; wait "$runner" "$holder" 2>/dev/null
+check "ls released after kill" 0 "^1 +[0-9]+ +free +-" -- "$LS"
+check "ls usage" 2 "usage: neuron-ls" -- "$LS" --bogus
 unset NEURON_RT_LOCK_DIR NEURON_RT_HOST_CORES
 check "wrong input count" 1 "has 1 inputs, 2 --input given" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --input "$T/x.npy"
 check "wrong input shape" 1 "expected f32\[2, 8\], got f32\[2, 16\]" -- "$RUN" "$T/mlp.neff" --input "$T/expected1.npy"

@@ -263,3 +263,39 @@ TEST(CoreReservationTest, AnotherProcessHoldsCoresUntilItExits) {
     EXPECT_EQ(CoreReservation::acquire(c)->hostCores(), (std::vector<uint32_t>{0, 1}));
   }
 }
+
+TEST(CoreReservationTest, ProbeNamesEachHolderAndIgnoresStaleFiles) {
+  std::string dir = tempLockDir();
+  int go = -1;
+  pid_t child = forkHolder(dir, {1, 2}, go);
+  ASSERT_GT(child, 0);
+  CoreConfig c = config(dir, 4);
+  c.cpus = {7, 9};
+  c.visible = std::vector<uint32_t>{0};
+  auto mine = CoreReservation::acquire(c);
+  std::vector<CoreStatus> st = probeCores(c);
+  ASSERT_EQ(st.size(), 4u);
+  EXPECT_EQ(st[0].pid, ::getpid()); // another open file of this process conflicts too
+  EXPECT_EQ(st[1].pid, child);
+  EXPECT_EQ(st[2].pid, child);
+  for (uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(st[i].hostCore, i);
+    EXPECT_EQ(st[i].cpu, i % 2 ? 9 : 7);
+    EXPECT_EQ(st[i].held, i < 3) << i;
+  }
+  EXPECT_NE(st[1].command.find("NeuronRuntimeTests"), std::string::npos) << st[1].command;
+  EXPECT_EQ(st[3].pid, 0); // never locked: no file at all
+  // The child is killed: its files keep its pid, but nobody holds them.
+  char how = 'c';
+  ASSERT_EQ(::write(go, &how, 1), 1);
+  ::close(go);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  st = probeCores(c);
+  EXPECT_TRUE(st[0].held);
+  for (uint32_t i = 1; i < 4; ++i) {
+    EXPECT_FALSE(st[i].held) << i;
+    EXPECT_EQ(st[i].pid, 0) << i;
+    EXPECT_EQ(st[i].command, "");
+  }
+}

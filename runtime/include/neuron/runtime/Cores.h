@@ -5,7 +5,8 @@
 // process's affinity mask); host core i runs on the i-th allowed CPU modulo
 // their count. A process reserves a set of host cores for its lifetime with
 // flock() on `<lock dir>/core<N>.lock`, so two processes never drive the same
-// core and a crashed process releases its cores automatically. Within a
+// core and a crashed process releases its cores automatically. The holder
+// writes its pid into the file (for neuron-ls). Within a
 // process the reserved cores are numbered from 0 (the "visible" cores).
 //
 //===----------------------------------------------------------------------===//
@@ -66,6 +67,21 @@ struct CoreConfig {
   /// variable on a malformed value.
   static CoreConfig fromEnvironment();
 };
+
+/// One host core as seen from outside (neuron-ls).
+struct CoreStatus {
+  uint32_t hostCore = 0;
+  int cpu = 0;       ///< The CPU (OS index) it maps to.
+  bool held = false; ///< Some process (this one included) holds its flock.
+  int pid = 0;       ///< The holder's pid as it wrote it (0: unknown).
+  std::string command; ///< The holder's /proc/<pid>/cmdline, blank-separated.
+};
+
+/// Probes every host core of `config` without reserving anything: a core is
+/// held when its flock cannot be taken; its holder is the pid written into
+/// the lock file after the flock was taken (a file left by a dead process is
+/// not locked, so the core is free and no pid is reported).
+std::vector<CoreStatus> probeCores(const CoreConfig &config);
 
 /// A set of host cores held by this process (one flock per core) until the
 /// object is destroyed. Also hands out NeuronCore groups to models in load
