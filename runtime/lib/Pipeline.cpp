@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -31,32 +32,46 @@ struct Request {
 using RequestPtr = std::unique_ptr<Request>;
 
 /// A bounded FIFO: push blocks while full, pop while empty; close() wakes
-/// everyone, after which push fails and pop drains what is left.
+/// everyone, after which push fails and pop drains what is left. pop()
+/// first polls for up to `spin` (yielding the CPU between polls) before it
+/// sleeps: waking a sleeping thread on another CPU costs tens of
+/// microseconds on a VM, far more than a stage of small ops.
 class BoundedQueue {
 public:
-  explicit BoundedQueue(size_t capacity) : capacity_(capacity ? capacity : 1) {}
+  BoundedQueue(size_t capacity, std::chrono::microseconds spin)
+      : capacity_(capacity ? capacity : 1), spin_(spin) {}
   bool push(RequestPtr &r) {
     std::unique_lock<std::mutex> lock(m_);
     notFull_.wait(lock, [&] { return closed_ || q_.size() < capacity_; });
     if (closed_)
       return false;
     q_.push_back(std::move(r));
+    size_.store(q_.size(), std::memory_order_release);
     notEmpty_.notify_one();
     return true;
   }
   bool pop(RequestPtr &r) {
+    if (spin_.count() > 0 && size_.load(std::memory_order_acquire) == 0) {
+      auto until = std::chrono::steady_clock::now() + spin_;
+      while (size_.load(std::memory_order_acquire) == 0 &&
+             !closedFlag_.load(std::memory_order_acquire) &&
+             std::chrono::steady_clock::now() < until)
+        std::this_thread::yield();
+    }
     std::unique_lock<std::mutex> lock(m_);
     notEmpty_.wait(lock, [&] { return closed_ || !q_.empty(); });
     if (q_.empty())
       return false;
     r = std::move(q_.front());
     q_.pop_front();
+    size_.store(q_.size(), std::memory_order_release);
     notFull_.notify_one();
     return true;
   }
   void close() {
     std::lock_guard<std::mutex> lock(m_);
     closed_ = true;
+    closedFlag_.store(true, std::memory_order_release);
     notEmpty_.notify_all();
     notFull_.notify_all();
   }
@@ -66,7 +81,10 @@ private:
   std::condition_variable notEmpty_, notFull_;
   std::deque<RequestPtr> q_;
   size_t capacity_;
+  std::chrono::microseconds spin_;
   bool closed_ = false;
+  std::atomic<size_t> size_{0};         ///< q_.size(), for polling without the lock.
+  std::atomic<bool> closedFlag_{false}; ///< closed_, for polling.
 };
 
 /// A stage's free arenas. acquire() blocks while all are in flight, which
@@ -276,6 +294,11 @@ Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
 
   std::vector<std::promise<void>> ready(cores.size());
   size_t started = 0;
+  // Workers that share a CPU never poll: the poller would hold the CPU the
+  // other needs (sched_yield does not reliably hand it over).
+  std::map<int, int> workersOnCpu;
+  for (uint32_t c : cores)
+    ++workersOnCpu[impl->reservation->cpuOf(c)];
   for (size_t r = 0; r < cores.size() / K; ++r) {
     auto rep = std::make_unique<Replica>();
     for (uint32_t s = 0; s < K; ++s) {
@@ -283,8 +306,10 @@ Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
       w->stageIndex = s;
       w->core = cores[r * K + s];
       w->cpu = impl->reservation->cpuOf(w->core);
+      uint32_t spin = workersOnCpu[w->cpu] == 1 ? options.spinMicros : 0;
       rep->workers.push_back(std::move(w));
-      rep->queues.push_back(std::make_unique<BoundedQueue>(options.queueDepth));
+      rep->queues.push_back(std::make_unique<BoundedQueue>(
+          options.queueDepth, std::chrono::microseconds(spin)));
     }
     impl->replicas.push_back(std::move(rep));
   }

@@ -32,6 +32,12 @@ struct PipelineOptions {
   /// Requests each inter-stage queue holds; submit() blocks (backpressure)
   /// when the first stage's queue is full.
   uint32_t queueDepth = 4;
+  /// How long an idle stage worker polls its queue (yielding the CPU
+  /// between polls) before it sleeps on a condition variable. A hand-off to
+  /// a polling worker costs about a microsecond, one to a sleeping worker
+  /// on another CPU tens of microseconds on a VM. Workers sharing a CPU
+  /// (more cores than CPUs, or a core given twice) never poll. 0: never.
+  uint32_t spinMicros = 200;
   /// The cores to use (null: processCores(), reserved on first use).
   std::shared_ptr<CoreReservation> reservation;
 };
