@@ -7,3 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$ROOT/scripts/build.sh"
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "$JOBS"
+
+# The runtime again under ThreadSanitizer and AddressSanitizer + UBSan (a
+# standalone runtime build each; see scripts/ci-sanitizers.sh).
+"$ROOT/scripts/ci-sanitizers.sh"
