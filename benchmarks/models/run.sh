@@ -2,6 +2,9 @@
 # Single-core latency of our runtime against LibTorch (TorchScript, frozen,
 # one thread) on the same traced models, in the same run, plus the accuracy
 # of every compiled configuration (1, 2 and 4 stages) against PyTorch.
+# Note: Debian's LibTorch runs matmuls through the generic libblas.so.3, which
+# is netlib's reference BLAS unless an optimized BLAS (libopenblas0) is the
+# alternative; check `update-alternatives --display libblas.so.3-x86_64-linux-gnu`.
 #   benchmarks/models/run.sh [BUILD_DIR] [WORK_DIR] [MODELS...]
 # Default models: resnet18 mobilenet_v2 bert_base (random weights).
 set -euo pipefail
