@@ -67,30 +67,29 @@ static cl::opt<std::string>
                       "'{\"inputs\": {\"name\": [[1, 128], \"int64\"]}}'"),
              cl::sub(compileCommand), cl::cat(neuronCategory));
 
-static cl::opt<neuron::CompilePhase>
-    compileTo("compile-to",
-              cl::desc("Stop after this phase and write its output"),
+static cl::opt<neuron::CompilePhase> compileTo(
+    "compile-to", cl::desc("Stop after this phase and write its output"),
 #ifdef NEURON_ENABLE_NEFF
-              cl::init(neuron::CompilePhase::Neff),
+    cl::init(neuron::CompilePhase::Neff),
 #else
-              cl::init(neuron::CompilePhase::Partition),
+    cl::init(neuron::CompilePhase::Partition),
 #endif
-              cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
-                                    "graph IR as imported"),
-                         clEnumValN(neuron::CompilePhase::Optimize, "optimize",
-                                    "graph IR after canonicalization and CSE"),
-                         clEnumValN(neuron::CompilePhase::Partition,
-                                    "partition",
-                                    "pipe.pipeline of stages with per-stage "
-                                    "summaries"),
-                         clEnumValN(neuron::CompilePhase::Neff, "neff",
-                                    "the .neff artifact (default)")),
-              cl::sub(compileCommand), cl::cat(neuronCategory));
+    cl::values(clEnumValN(neuron::CompilePhase::Import, "import",
+                          "graph IR as imported"),
+               clEnumValN(neuron::CompilePhase::Optimize, "optimize",
+                          "graph IR after canonicalization and CSE"),
+               clEnumValN(neuron::CompilePhase::Partition, "partition",
+                          "pipe.pipeline of stages with per-stage "
+                          "summaries"),
+               clEnumValN(neuron::CompilePhase::Neff, "neff",
+                          "the .neff artifact (default)")),
+    cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<std::string>
     outputPath("output",
                cl::desc("Output file ('-' for stdout); default out.neff for "
-                        "--compile-to neff, '-' otherwise"), cl::sub(compileCommand), cl::cat(neuronCategory));
+                        "--compile-to neff, '-' otherwise"),
+               cl::sub(compileCommand), cl::cat(neuronCategory));
 // A separate option rather than a cl::alias: aliases are not visible inside
 // subcommands.
 static cl::opt<std::string> outputShort("o", cl::desc("Same as --output"),
@@ -335,8 +334,7 @@ static int compile() {
       return 1;
   }
 
-  std::string path =
-      compileTo == neuron::CompilePhase::Neff ? "out.neff" : "-";
+  std::string path = compileTo == neuron::CompilePhase::Neff ? "out.neff" : "-";
   if (outputShort.getNumOccurrences())
     path = outputShort;
   else if (outputPath.getNumOccurrences())
@@ -355,7 +353,8 @@ static int compile() {
       emitOptions.compileOptions.push_back({"io-config", ioConfig});
     TimingScope emitTimer = root.nest("emit");
     if (path == "-") {
-      errs() << "neuron-cc: the artifact is binary; give a file with --output\n";
+      errs()
+          << "neuron-cc: the artifact is binary; give a file with --output\n";
       return 1;
     }
     return failed(neuron::emitNeff(*module, path, emitOptions)) ? 1 : 0;

@@ -1,4 +1,5 @@
-//===- ImportOptions.h - options shared by the model importers ----*- C++ -*-===//
+//===- ImportOptions.h - options shared by the model importers ----*- C++
+//-*-===//
 
 #ifndef NEURON_IMPORT_IMPORTOPTIONS_H
 #define NEURON_IMPORT_IMPORTOPTIONS_H

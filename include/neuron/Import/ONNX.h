@@ -1,4 +1,5 @@
-//===- ONNX.h - import ONNX models into the graph dialect ---------*- C++ -*-===//
+//===- ONNX.h - import ONNX models into the graph dialect ---------*- C++
+//-*-===//
 
 #ifndef NEURON_IMPORT_ONNX_H
 #define NEURON_IMPORT_ONNX_H
@@ -27,16 +28,18 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXFile(llvm::StringRef path,
 
 /// Imports an in-memory model; `modelDir` resolves external data paths.
 /// `sourceName` names the model in diagnostics.
-mlir::OwningOpRef<mlir::ModuleOp>
-importONNXModel(onnx::ModelProto &model, llvm::StringRef sourceName,
-                llvm::StringRef modelDir, mlir::MLIRContext &context,
-                const ImportOptions &options);
+mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(onnx::ModelProto &model,
+                                                  llvm::StringRef sourceName,
+                                                  llvm::StringRef modelDir,
+                                                  mlir::MLIRContext &context,
+                                                  const ImportOptions &options);
 
 /// Imports a model written in ONNX's textual syntax (onnx::OnnxParser), as
 /// lit tests do.
-mlir::OwningOpRef<mlir::ModuleOp>
-importONNXText(llvm::StringRef text, llvm::StringRef sourceName,
-               mlir::MLIRContext &context, const ImportOptions &options);
+mlir::OwningOpRef<mlir::ModuleOp> importONNXText(llvm::StringRef text,
+                                                 llvm::StringRef sourceName,
+                                                 mlir::MLIRContext &context,
+                                                 const ImportOptions &options);
 
 /// Returns the ONNX operators the importer handles, sorted, each as
 /// "Name (opsets A-B)", generated from its handler table.

@@ -1,4 +1,5 @@
-//===- TorchScript.h - import traced TorchScript models -----------*- C++ -*-===//
+//===- TorchScript.h - import traced TorchScript models -----------*- C++
+//-*-===//
 
 #ifndef NEURON_IMPORT_TORCHSCRIPT_H
 #define NEURON_IMPORT_TORCHSCRIPT_H

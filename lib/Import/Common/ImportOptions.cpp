@@ -48,7 +48,8 @@ static Error ioConfigError(const Twine &message) {
 }
 
 /// Parses one input entry: `[[dims...], "dtype"]` or `[[dims...]]`.
-static Expected<InputSpec> parseInput(StringRef name, const json::Value &value) {
+static Expected<InputSpec> parseInput(StringRef name,
+                                      const json::Value &value) {
   InputSpec spec;
   spec.name = name.str();
   const json::Array *entry = value.getAsArray();

@@ -1,4 +1,5 @@
-//===- Importer.h - TorchScript importer internals ----------------*- C++ -*-===//
+//===- Importer.h - TorchScript importer internals ----------------*- C++
+//-*-===//
 //
 // Shared between the importer driver and the per-operator handlers. Includes
 // LibTorch headers: never include it from a public header.

@@ -1,4 +1,5 @@
-//===- OpHelpers.h - shared pieces of the operator handlers -------*- C++ -*-===//
+//===- OpHelpers.h - shared pieces of the operator handlers -------*- C++
+//-*-===//
 //
 // Argument access, PyTorch type promotion and building helpers used by the
 // handler files (TorchScriptOps.cpp, TorchScriptShapeOps.cpp). Private to
@@ -16,7 +17,6 @@ namespace neuron::torchscript::detail {
 using namespace mlir;
 namespace g = neuron::graph;
 using torch::jit::Node;
-
 
 /// Short names for building.
 struct Ctx {
@@ -57,7 +57,9 @@ struct Ctx {
   LogicalResult fail(const Twine &message) { return imp.error(node, message); }
 };
 
-inline RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+inline RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
 
 /// Whether input `i` is a tensor with dimensions (not a Python scalar or a
 /// 0-dim tensor, which do not decide the result dtype in PyTorch).
@@ -92,7 +94,9 @@ inline Type elementTypeOf(Importer &imp, Node *node, size_t i) {
   return {};
 }
 
-inline int floatRank(Type t) { return isa<FloatType>(t) ? 2 : t.isInteger(1) ? 0 : 1; }
+inline int floatRank(Type t) {
+  return isa<FloatType>(t) ? 2 : t.isInteger(1) ? 0 : 1;
+}
 
 /// PyTorch type promotion for two operands: dimensioned tensors decide over
 /// scalars and 0-dim tensors unless the scalar is of a higher category

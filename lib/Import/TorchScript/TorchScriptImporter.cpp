@@ -144,9 +144,8 @@ LogicalResult Importer::load() {
     torchModule.eval();
     auto method = torchModule.find_method("forward");
     if (!method)
-      return emitError(fileLoc)
-             << "the TorchScript module in '" << path
-             << "' has no forward method";
+      return emitError(fileLoc) << "the TorchScript module in '" << path
+                                << "' has no forward method";
     graph = method->graph()->copy();
     torch::jit::Inline(*graph);
     torch::jit::EliminateDeadCode(graph);
@@ -155,9 +154,9 @@ LogicalResult Importer::load() {
     for (const auto &buffer : torchModule.named_buffers(/*recurse=*/true))
       parameterNames[buffer.value.unsafeGetTensorImpl()] = buffer.name;
   } catch (const std::exception &e) {
-    return emitError(fileLoc) << "'" << path
-                              << "' is not a readable TorchScript archive: "
-                              << firstLine(e.what());
+    return emitError(fileLoc)
+           << "'" << path << "' is not a readable TorchScript archive: "
+           << firstLine(e.what());
   }
   return success();
 }
@@ -289,7 +288,7 @@ std::optional<bool> Importer::getBool(torch::jit::Node *node, size_t i) {
 }
 
 std::optional<SmallVector<int64_t>> Importer::getIntList(torch::jit::Node *node,
-                                                          size_t i) {
+                                                         size_t i) {
   const c10::IValue *v = constantInput(*this, node, i);
   if (!v)
     return std::nullopt;
@@ -334,8 +333,8 @@ static std::string blobKey(StringRef name) {
   return key;
 }
 
-FailureOr<Value> Importer::materialize(const at::Tensor &original,
-                                       Location loc, Type elementType) {
+FailureOr<Value> Importer::materialize(const at::Tensor &original, Location loc,
+                                       Type elementType) {
   at::Tensor tensor = original;
   if (!elementType) {
     // float64 constants become float32, the dtype the graph computes in.
@@ -385,23 +384,23 @@ FailureOr<Value> Importer::materialize(const at::Tensor &original,
     return lastConstant->getResult(0);
   }
 
-  std::string name =
-      named ? nameIt->second : "constant." + std::to_string(anonymousConstants++);
+  std::string name = named ? nameIt->second
+                           : "constant." + std::to_string(anonymousConstants++);
   if (converted && named)
     name += "." + std::string(c10::toString(target));
   // The blob shares LibTorch's buffer: the deleter keeps the tensor alive.
   char *data = static_cast<char *>(tensor.data_ptr());
   size_t bytes = tensor.nbytes();
-  size_t alignment = reinterpret_cast<uintptr_t>(data) % 64 == 0
-                         ? 64
-                         : tensor.element_size();
+  size_t alignment =
+      reinterpret_cast<uintptr_t>(data) % 64 == 0 ? 64 : tensor.element_size();
   AsmResourceBlob blob(
       ArrayRef<char>(data, bytes), alignment,
       [keep = tensor](void *, size_t, size_t) mutable { keep.reset(); },
       /*dataIsMutable=*/false);
-  auto attr = DenseResourceElementsAttr::get(type, blobKey(name), std::move(blob));
-  Value weight = graph::WeightOp::create(builder, loc,
-                                         builder.getStringAttr(name), attr);
+  auto attr =
+      DenseResourceElementsAttr::get(type, blobKey(name), std::move(blob));
+  Value weight =
+      graph::WeightOp::create(builder, loc, builder.getStringAttr(name), attr);
   lastConstant = weight.getDefiningOp();
   if (!converted)
     weights[key] = weight;
@@ -477,8 +476,8 @@ LogicalResult Importer::foldNode(torch::jit::Node *node) {
     for (size_t i = 0; i < stack.size(); ++i)
       setConstant(node, i, stack[i]);
   } catch (const std::exception &e) {
-    return error(node, "cannot evaluate at import time: " +
-                           firstLine(e.what()));
+    return error(node,
+                 "cannot evaluate at import time: " + firstLine(e.what()));
   }
   return success();
 }
@@ -555,8 +554,8 @@ LogicalResult Importer::createReturn() {
   if (!ok)
     return failure();
   func::ReturnOp::create(builder, loc, outputs);
-  function.setType(builder.getFunctionType(
-      function.getArgumentTypes(), TypeRange(ValueRange(outputs))));
+  function.setType(builder.getFunctionType(function.getArgumentTypes(),
+                                           TypeRange(ValueRange(outputs))));
   return success();
 }
 
@@ -608,9 +607,9 @@ OwningOpRef<ModuleOp> Importer::run() {
 // Public API
 //===----------------------------------------------------------------------===//
 
-OwningOpRef<ModuleOp> neuron::importTorchScriptFile(StringRef path,
-                                                    MLIRContext &context,
-                                                    const ImportOptions &options) {
+OwningOpRef<ModuleOp>
+neuron::importTorchScriptFile(StringRef path, MLIRContext &context,
+                              const ImportOptions &options) {
   try {
     return Importer(context, path, options).run();
   } catch (const std::exception &e) {

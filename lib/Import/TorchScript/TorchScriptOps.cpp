@@ -32,8 +32,7 @@ LogicalResult binary(Importer &imp, Node *node) {
 }
 
 /// add/sub with `alpha`: lhs op alpha * rhs.
-template <typename OpTy>
-LogicalResult addSub(Importer &imp, Node *node) {
+template <typename OpTy> LogicalResult addSub(Importer &imp, Node *node) {
   Ctx c(imp, node);
   std::optional<double> alpha =
       node->inputs().size() > 2 ? imp.getDouble(node, 2) : 1.0;
@@ -64,7 +63,8 @@ LogicalResult rsub(Importer &imp, Node *node) {
   Type et = promote(imp, node, 0, 1);
   if (!alpha || !et)
     return c.fail("operands must be tensors or numbers and alpha constant");
-  FailureOr<Value> a = imp.getTensor(node, 0, et), b = imp.getTensor(node, 1, et);
+  FailureOr<Value> a = imp.getTensor(node, 0, et),
+                   b = imp.getTensor(node, 1, et);
   if (failed(a) || failed(b))
     return failure();
   Value scaled = *a;
@@ -86,8 +86,7 @@ LogicalResult divide(Importer &imp, Node *node) {
 }
 
 /// Unary elementwise op on a float tensor.
-template <typename OpTy>
-LogicalResult unary(Importer &imp, Node *node) {
+template <typename OpTy> LogicalResult unary(Importer &imp, Node *node) {
   Ctx c(imp, node);
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
@@ -142,7 +141,8 @@ LogicalResult clipWith(Importer &imp, Node *node, std::optional<double> lo,
 }
 
 LogicalResult hardtanh(Importer &imp, Node *node) {
-  std::optional<double> lo = imp.getDouble(node, 1), hi = imp.getDouble(node, 2);
+  std::optional<double> lo = imp.getDouble(node, 1),
+                        hi = imp.getDouble(node, 2);
   if (!lo || !hi)
     return imp.error(node, "min_val and max_val must be known at import time");
   return clipWith(imp, node, lo, hi);
@@ -160,7 +160,6 @@ LogicalResult clamp(Importer &imp, Node *node) {
     return imp.error(node, "max must be a number known at import time");
   return clipWith(imp, node, lo, hi);
 }
-
 
 /// aten::linear(input, weight, bias?): gemm on 2-D input, otherwise the
 /// leading dimensions are flattened around a gemm.
@@ -194,24 +193,25 @@ LogicalResult linear(Importer &imp, Node *node) {
   shape.push_back(typeOf(*y).getShape().back());
   if (xt.getRank() == 1)
     shape = {typeOf(*y).getShape().back()};
-  return c.done(g::ReshapeOp::create(
-                    c.b, c.loc, RankedTensorType::get(shape, xt.getElementType()),
-                    *y)
-                    .getResult());
+  return c.done(
+      g::ReshapeOp::create(
+          c.b, c.loc, RankedTensorType::get(shape, xt.getElementType()), *y)
+          .getResult());
 }
 
 /// aten::addmm(bias, m1, m2, beta, alpha).
 LogicalResult addmm(Importer &imp, Node *node) {
   Ctx c(imp, node);
-  std::optional<double> beta = imp.getDouble(node, 3), alpha = imp.getDouble(node, 4);
+  std::optional<double> beta = imp.getDouble(node, 3),
+                        alpha = imp.getDouble(node, 4);
   if (!beta || !alpha)
     return c.fail("beta and alpha must be known at import time");
   FailureOr<Value> bias = imp.getTensor(node, 0), a = imp.getTensor(node, 1),
                    b = imp.getTensor(node, 2);
   if (failed(bias) || failed(a) || failed(b))
     return failure();
-  return c.done(c.make<g::GemmOp>({*a, *b, *bias},
-                                  {c.f32("alpha", *alpha), c.f32("beta", *beta)}));
+  return c.done(c.make<g::GemmOp>(
+      {*a, *b, *bias}, {c.f32("alpha", *alpha), c.f32("beta", *beta)}));
 }
 
 LogicalResult matmul(Importer &imp, Node *node) {
@@ -219,7 +219,8 @@ LogicalResult matmul(Importer &imp, Node *node) {
   Type et = promote(imp, node, 0, 1);
   if (!et)
     return c.fail("operands must be tensors");
-  FailureOr<Value> a = imp.getTensor(node, 0, et), b = imp.getTensor(node, 1, et);
+  FailureOr<Value> a = imp.getTensor(node, 0, et),
+                   b = imp.getTensor(node, 1, et);
   if (failed(a) || failed(b))
     return failure();
   return c.done(c.make<g::MatMulOp>({*a, *b}));
@@ -235,7 +236,8 @@ std::optional<SmallVector<int64_t>> pads4(ArrayRef<int64_t> p) {
 }
 
 /// Returns `v` expanded to two values ([k] -> [k, k]).
-std::optional<SmallVector<int64_t>> pair(std::optional<SmallVector<int64_t>> v) {
+std::optional<SmallVector<int64_t>>
+pair(std::optional<SmallVector<int64_t>> v) {
   if (!v || v->size() > 2 || v->empty())
     return std::nullopt;
   if (v->size() == 1)
@@ -253,7 +255,8 @@ LogicalResult convolution(Importer &imp, Node *node, size_t strideArg,
   if (!padding && imp.getString(node, padArg))
     return c.fail("string padding ('same'/'valid') is not supported; trace "
                   "with explicit padding");
-  std::optional<SmallVector<int64_t>> pads = padding ? pads4(*padding) : std::nullopt;
+  std::optional<SmallVector<int64_t>> pads =
+      padding ? pads4(*padding) : std::nullopt;
   if (!stride || !pads || !dilation || !groups)
     return c.fail("only 2-D convolution with constant stride, padding, "
                   "dilation and groups is supported");
@@ -335,9 +338,9 @@ LogicalResult layerNorm(Importer &imp, Node *node) {
     return failure();
   RankedTensorType xt = typeOf(*x);
   auto shapeType = RankedTensorType::get(*normalized, xt.getElementType());
-  FailureOr<Value> scale = imp.isNone(node, 2)
-                               ? FailureOr<Value>(imp.splat(c.loc, shapeType, 1.0))
-                               : imp.getTensor(node, 2);
+  FailureOr<Value> scale =
+      imp.isNone(node, 2) ? FailureOr<Value>(imp.splat(c.loc, shapeType, 1.0))
+                          : imp.getTensor(node, 2);
   if (failed(scale))
     return failure();
   SmallVector<Value> operands = {*x, *scale};
@@ -378,8 +381,7 @@ LogicalResult softmax(Importer &imp, Node *node) {
 /// aten::avg_pool2d(input, kernel, stride, padding, ceil_mode,
 /// count_include_pad, divisor_override): the same window arguments, then
 /// dilation (max) or the padding rules (average).
-template <bool average>
-LogicalResult pool2d(Importer &imp, Node *node) {
+template <bool average> LogicalResult pool2d(Importer &imp, Node *node) {
   Ctx c(imp, node);
   auto kernel = pair(imp.getIntList(node, 1));
   auto strideList = imp.getIntList(node, 2);
@@ -434,8 +436,7 @@ LogicalResult adaptiveAvgPool2d(Importer &imp, Node *node) {
 }
 
 /// Reductions: aten::mean/sum(input, dims, keepdim, dtype?) and amax.
-template <typename OpTy>
-LogicalResult reduce(Importer &imp, Node *node) {
+template <typename OpTy> LogicalResult reduce(Importer &imp, Node *node) {
   Ctx c(imp, node);
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
@@ -443,9 +444,10 @@ LogicalResult reduce(Importer &imp, Node *node) {
   SmallVector<int64_t> axes;
   bool keepdims = false;
   if (node->inputs().size() >= 3) {
-    auto dims = imp.isNone(node, 1) ? std::optional<SmallVector<int64_t>>(
-                                          SmallVector<int64_t>{})
-                                    : imp.getIntList(node, 1);
+    auto dims =
+        imp.isNone(node, 1)
+            ? std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{})
+            : imp.getIntList(node, 1);
     std::optional<bool> keep = imp.getBool(node, 2);
     if (!dims || !keep)
       return c.fail("dims and keepdim must be known at import time");
@@ -456,16 +458,15 @@ LogicalResult reduce(Importer &imp, Node *node) {
   if (!isa<FloatType>(typeOf(in).getElementType()) &&
       !std::is_same_v<OpTy, g::ReduceMaxOp>)
     in = imp.castTo(c.loc, in, c.b.getF32Type());
-  return c.done(
-      c.make<OpTy>({in}, {c.array("axes", axes), c.flag("keepdims", keepdims)}));
+  return c.done(c.make<OpTy>(
+      {in}, {c.array("axes", axes), c.flag("keepdims", keepdims)}));
 }
 
 } // namespace
 
 /// In-place variants (relu_, add_) compute the same value; the importer
 /// rebinds the mutated input to the result, as the traced code reads it.
-template <Handler H>
-static LogicalResult inPlace(Importer &imp, Node *node) {
+template <Handler H> static LogicalResult inPlace(Importer &imp, Node *node) {
   if (failed(H(imp, node)))
     return failure();
   imp.lookup(node->input(0)) = imp.lookup(node->output(0));

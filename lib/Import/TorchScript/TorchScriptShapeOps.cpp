@@ -51,10 +51,10 @@ LogicalResult reshapeTo(Ctx &c, Value x, ArrayRef<int64_t> shape) {
     return c.fail("cannot view " + Twine(xt.getNumElements()) +
                   " elements as [" + s + "]");
   }
-  return c.done(g::ReshapeOp::create(
-                    c.b, c.loc,
-                    RankedTensorType::get(*resolved, xt.getElementType()), x)
-                    .getResult());
+  return c.done(
+      g::ReshapeOp::create(
+          c.b, c.loc, RankedTensorType::get(*resolved, xt.getElementType()), x)
+          .getResult());
 }
 
 /// aten::view / aten::reshape(input, shape).
@@ -80,7 +80,8 @@ LogicalResult flatten(Importer &imp, Node *node) {
   int64_t rank = in.size();
   if (rank == 0)
     return reshapeTo(c, *x, {1});
-  std::optional<int64_t> s = start ? g::normalizeAxis(*start, rank) : std::nullopt;
+  std::optional<int64_t> s =
+      start ? g::normalizeAxis(*start, rank) : std::nullopt;
   std::optional<int64_t> e = end ? g::normalizeAxis(*end, rank) : std::nullopt;
   if (!s || !e || *s > *e)
     return c.fail("start_dim and end_dim must be constant and in range");
@@ -169,7 +170,8 @@ LogicalResult select(Importer &imp, Node *node) {
   if (failed(x))
     return failure();
   int64_t rank = typeOf(*x).getRank();
-  std::optional<int64_t> axis = dim ? g::normalizeAxis(*dim, rank) : std::nullopt;
+  std::optional<int64_t> axis =
+      dim ? g::normalizeAxis(*dim, rank) : std::nullopt;
   if (!axis || !index)
     return c.fail("dim and index must be constant and in range");
   int64_t size = typeOf(*x).getDimSize(*axis);
@@ -177,9 +179,9 @@ LogicalResult select(Importer &imp, Node *node) {
   if (i < 0 || i >= size)
     return c.fail("index " + Twine(*index) + " is out of range for size " +
                   Twine(size));
-  FailureOr<Value> s = c.make<g::SliceOp>(
-      {*x}, {c.array("starts", {i}), c.array("ends", {i + 1}),
-             c.array("axes", {*axis})});
+  FailureOr<Value> s = c.make<g::SliceOp>({*x}, {c.array("starts", {i}),
+                                                 c.array("ends", {i + 1}),
+                                                 c.array("axes", {*axis})});
   if (failed(s))
     return failure();
   return c.done(c.make<g::SqueezeOp>({*s}, {c.array("axes", {*axis})}));
@@ -206,7 +208,8 @@ LogicalResult squeeze(Importer &imp, Node *node) {
   SmallVector<int64_t> axes;
   if (node->inputs().size() > 1) {
     std::optional<int64_t> dim = imp.getInt(node, 1);
-    auto axis = dim ? g::normalizeAxis(*dim, typeOf(*x).getRank()) : std::nullopt;
+    auto axis =
+        dim ? g::normalizeAxis(*dim, typeOf(*x).getRank()) : std::nullopt;
     if (!axis)
       return c.fail("dim must be constant and in range");
     if (typeOf(*x).getDimSize(*axis) != 1)
@@ -366,8 +369,7 @@ LogicalResult fillLike(Importer &imp, Node *node, double value) {
   if (dtype && !*dtype)
     return c.fail("unsupported dtype");
   RankedTensorType xt = typeOf(*x);
-  return c.done(imp.splat(
-      c.loc, dtype ? xt.clone(*dtype) : xt, value));
+  return c.done(imp.splat(c.loc, dtype ? xt.clone(*dtype) : xt, value));
 }
 LogicalResult zerosLike(Importer &imp, Node *node) {
   return fillLike(imp, node, 0.0);
@@ -402,8 +404,8 @@ LogicalResult expandAs(Importer &imp, Node *node) {
   FailureOr<Value> x = imp.getTensor(node, 0), other = imp.getTensor(node, 1);
   if (failed(x) || failed(other))
     return failure();
-  return c.done(c.make<g::ExpandOp>(
-      {*x}, {c.array("shape", typeOf(*other).getShape())}));
+  return c.done(
+      c.make<g::ExpandOp>({*x}, {c.array("shape", typeOf(*other).getShape())}));
 }
 
 /// aten::where(condition, x, y).
@@ -411,7 +413,8 @@ LogicalResult where(Importer &imp, Node *node) {
   Ctx c(imp, node);
   Type et = promote(imp, node, 1, 2);
   FailureOr<Value> cond = imp.getTensor(node, 0, c.b.getI1Type());
-  FailureOr<Value> x = imp.getTensor(node, 1, et), y = imp.getTensor(node, 2, et);
+  FailureOr<Value> x = imp.getTensor(node, 1, et),
+                   y = imp.getTensor(node, 2, et);
   if (failed(cond) || failed(x) || failed(y))
     return failure();
   return c.done(c.make<g::WhereOp>({*cond, *x, *y}));
@@ -431,7 +434,8 @@ LogicalResult maskedFill(Importer &imp, Node *node) {
   return c.done(c.make<g::WhereOp>({*mask, *value, *x}));
 }
 
-/// aten::split(input, split_size or sizes, dim) / aten::chunk / split_with_sizes.
+/// aten::split(input, split_size or sizes, dim) / aten::chunk /
+/// split_with_sizes.
 LogicalResult splitInto(Importer &imp, Node *node, bool chunks) {
   Ctx c(imp, node);
   FailureOr<Value> x = imp.getTensor(node, 0);
@@ -468,8 +472,12 @@ LogicalResult splitInto(Importer &imp, Node *node, bool chunks) {
   imp.lookup(node->output(0)) = list;
   return success();
 }
-LogicalResult split(Importer &imp, Node *node) { return splitInto(imp, node, false); }
-LogicalResult chunk(Importer &imp, Node *node) { return splitInto(imp, node, true); }
+LogicalResult split(Importer &imp, Node *node) {
+  return splitInto(imp, node, false);
+}
+LogicalResult chunk(Importer &imp, Node *node) {
+  return splitInto(imp, node, true);
+}
 
 //===----------------------------------------------------------------------===//
 // Structure: lists, tuples, sizes
@@ -555,7 +563,8 @@ LogicalResult size(Importer &imp, Node *node) {
     return failure();
   ArrayRef<int64_t> shape = typeOf(*x).getShape();
   if (node->inputs().size() == 1) {
-    imp.setConstant(node, 0, c10::IValue(std::vector<int64_t>(shape.begin(), shape.end())));
+    imp.setConstant(
+        node, 0, c10::IValue(std::vector<int64_t>(shape.begin(), shape.end())));
     return success();
   }
   std::optional<int64_t> dim = imp.getInt(node, 1);

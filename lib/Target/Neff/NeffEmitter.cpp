@@ -79,7 +79,8 @@ FailureOr<std::vector<uint8_t>> elementBytes(Operation *op, ElementsAttr attr) {
       return op->emitError("weight data (resource '")
              << resource.getRawHandle().getKey() << "') is missing";
     ArrayRef<char> data = blob->getData();
-    size_t expected = count * std::max<size_t>(1, et.getIntOrFloatBitWidth() / 8);
+    size_t expected =
+        count * std::max<size_t>(1, et.getIntOrFloatBitWidth() / 8);
     if (data.size() != expected)
       return op->emitError("weight data has ")
              << data.size() << " bytes, expected " << expected;
@@ -193,7 +194,8 @@ FailureOr<rt::ValueRef> Emitter::sourceOf(Value value) {
   if (auto arg = dyn_cast<BlockArgument>(value);
       arg && arg.getOwner() == &pipeline.getBody().front()) {
     // Pipeline block argument j is pipeline operand j, a function argument.
-    auto funcArg = dyn_cast<BlockArgument>(pipeline.getInputs()[arg.getArgNumber()]);
+    auto funcArg =
+        dyn_cast<BlockArgument>(pipeline.getInputs()[arg.getArgNumber()]);
     if (!funcArg || funcArg.getOwner() != &func.getBody().front())
       return pipeline.emitOpError("inputs must be function arguments");
     return rt::ValueRef::pipelineInput(funcArg.getArgNumber());
@@ -210,7 +212,8 @@ LogicalResult Emitter::emitStage(rt::ArtifactWriter &writer,
   rt::StageBuilder &builder = writer.addStage(stage.getCore());
   DenseMap<Value, uint32_t> ids;
   Block &body = stage.getBody().front();
-  for (auto [operand, arg] : llvm::zip(stage.getInputs(), body.getArguments())) {
+  for (auto [operand, arg] :
+       llvm::zip(stage.getInputs(), body.getArguments())) {
     FailureOr<rt::ValueRef> source = sourceOf(operand);
     if (failed(source))
       return failure();
@@ -219,10 +222,12 @@ LogicalResult Emitter::emitStage(rt::ArtifactWriter &writer,
   for (Operation &op : body.without_terminator()) {
     if (auto weight = dyn_cast<graph::WeightOp>(op)) {
       FailureOr<rt::TensorType> type = toTensorType(&op, weight.getType());
-      FailureOr<std::vector<uint8_t>> bytes = elementBytes(&op, weight.getValue());
+      FailureOr<std::vector<uint8_t>> bytes =
+          elementBytes(&op, weight.getValue());
       if (failed(type) || failed(bytes))
         return failure();
-      ids[weight] = builder.addWeight(weight.getName().str(), *type, bytes->data());
+      ids[weight] =
+          builder.addWeight(weight.getName().str(), *type, bytes->data());
       continue;
     }
     if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
@@ -237,7 +242,8 @@ LogicalResult Emitter::emitStage(rt::ArtifactWriter &writer,
                           : builder.addWeight(name, *type, bytes->data());
       continue;
     }
-    if (op.getDialect() != op.getContext()->getLoadedDialect<graph::GraphDialect>())
+    if (op.getDialect() !=
+        op.getContext()->getLoadedDialect<graph::GraphDialect>())
       return op.emitOpError("cannot be emitted: only graph ops may appear in "
                             "a stage");
     std::optional<rt::OpKind> kind =
@@ -249,7 +255,8 @@ LogicalResult Emitter::emitStage(rt::ArtifactWriter &writer,
       inputs.push_back(ids.lookup(operand));
     rt::OpAttrs attrs = toAttrs(&op, *kind);
     if (*kind == rt::OpKind::Cast || *kind == rt::OpKind::Reshape) {
-      FailureOr<rt::TensorType> result = toTensorType(&op, op.getResult(0).getType());
+      FailureOr<rt::TensorType> result =
+          toTensorType(&op, op.getResult(0).getType());
       if (failed(result))
         return failure();
       attrs.castTo = result->dtype;
@@ -280,8 +287,8 @@ LogicalResult Emitter::emitStage(rt::ArtifactWriter &writer,
     if (it == ids.end())
       return yield.emitOpError("yields a value the stage does not define");
     uint32_t output = builder.addOutput(it->second);
-    pipelineValues[stage.getResult(i)] =
-        rt::ValueRef::stageOutput(static_cast<int32_t>(builder.index()), output);
+    pipelineValues[stage.getResult(i)] = rt::ValueRef::stageOutput(
+        static_cast<int32_t>(builder.index()), output);
   }
   return success();
 }
@@ -296,8 +303,8 @@ FailureOr<std::vector<uint8_t>> Emitter::run() {
     if (failed(type))
       return failure();
     std::string name = "input" + std::to_string(arg.getArgNumber());
-    if (auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "graph.name"))
+    if (auto attr =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name"))
       name = attr.getValue().str();
     writer.addInput(name, *type);
     if (arg.getArgNumber() == 0 && !type->shape.empty() && type->shape[0] > 0)
@@ -332,9 +339,8 @@ neuron::emitNeffImage(ModuleOp module, const NeffEmitOptions &options) {
            << funcs.size();
   func::FuncOp func = funcs.front();
   auto pipelines = llvm::to_vector(func.getOps<pipe::PipelineOp>());
-  if (pipelines.size() != 1 ||
-      std::distance(func.getBody().front().begin(),
-                    func.getBody().front().end()) != 2)
+  if (pipelines.size() != 1 || std::distance(func.getBody().front().begin(),
+                                             func.getBody().front().end()) != 2)
     return func.emitError("expected a body of one pipe.pipeline and a return "
                           "(run the partition phase first)");
   try {

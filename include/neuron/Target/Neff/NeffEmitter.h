@@ -1,4 +1,5 @@
-//===- NeffEmitter.h - pipe/graph IR to a .neff artifact ----------*- C++ -*-===//
+//===- NeffEmitter.h - pipe/graph IR to a .neff artifact ----------*- C++
+//-*-===//
 //
 // Serializes a partitioned module (one func.func whose body is a pipe.pipeline
 // of stages of graph ops) into the runtime's artifact format through the

@@ -1,4 +1,5 @@
-//===- GraphBuilder.h - build graph ops from untrusted input ------*- C++ -*-===//
+//===- GraphBuilder.h - build graph ops from untrusted input ------*- C++
+//-*-===//
 //
 // The ODS builders of ops with inferred result types abort when inference
 // fails. Importers build from user models, so they use this instead: it
