@@ -12,6 +12,7 @@
 #include "neuron/Analysis/CostModel.h"
 #include "neuron/Analysis/Partition.h"
 #include "neuron/Dialect/Graph/IR/GraphInterfaces.h"
+#include "neuron/Dialect/Graph/IR/GraphOps.h"
 #include "neuron/Dialect/Pipe/IR/PipeOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -65,6 +66,24 @@ void NeuronPartitionPass::runOnOperation() {
   // Already partitioned (e.g. the pass ran twice): nothing to do.
   if (!func.getBody().getOps<pipe::PipelineOp>().empty())
     return;
+
+  // A model whose body folded away (Identity, inference Dropout, Shape, ...)
+  // is still a model: give each returned value an identity op so one stage
+  // computes the outputs.
+  if (func.getBody().hasOneBlock()) {
+    Block &body = func.getBody().front();
+    bool computes = llvm::any_of(body.without_terminator(), [](Operation &op) {
+      return !isa<graph::WeightOp, graph::ConstantOp>(op);
+    });
+    Operation *ret = body.getTerminator();
+    if (!computes && ret) {
+      OpBuilder builder(ret);
+      for (OpOperand &operand : ret->getOpOperands())
+        if (isa<RankedTensorType>(operand.get().getType()))
+          operand.set(graph::IdentityOp::create(builder, ret->getLoc(),
+                                                operand.get()));
+    }
+  }
 
   FailureOr<CostModel> model = CostModel::build(func);
   if (failed(model))

@@ -46,15 +46,6 @@ func.func @no_contiguous_split(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 
 // -----
 
-// Nothing to partition.
-
-// expected-error @+1 {{cannot partition a function without ops (only weights, constants and the return)}}
-func.func @no_ops(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  return %x : tensor<1x4xf32>
-}
-
-// -----
-
 // expected-error @+1 {{cannot partition a function with 2 blocks; expected one}}
 func.func @two_blocks(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   "test.br"() [^bb1] : () -> ()

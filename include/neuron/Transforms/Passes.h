@@ -9,6 +9,7 @@
 #define NEURON_TRANSFORMS_PASSES_H
 
 #include "neuron/Analysis/CostModel.h"
+#include "neuron/Dialect/Graph/IR/GraphDialect.h"
 #include "neuron/Dialect/Pipe/IR/PipeDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -66,7 +66,8 @@ def NeuronPartition : Pass<"neuron-partition", "::mlir::func::FuncOp"> {
     }
     ```
   }];
-  let dependentDialects = ["::neuron::pipe::PipeDialect"];
+  let dependentDialects = ["::neuron::graph::GraphDialect",
+                           "::neuron::pipe::PipeDialect"];
   let options = [
     Option<"numStages", "num-stages", "unsigned", /*default=*/"1",
            "Number of pipeline stages (cores); 0 picks the smallest count "

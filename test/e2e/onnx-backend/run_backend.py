@@ -64,11 +64,8 @@ TOLERANCES = {
 # text is matched, never a mismatch, so a wrong result always fails; once the
 # cause is fixed those models pass and the entry can go.
 KNOWN_FAILURES = [
-    (re.compile(r"compile .*cannot partition a function without ops"),
-     "lib/Transforms/PartitionPass.cpp refuses a function whose body folds "
-     "to nothing (Identity, inference Dropout, Shape, Size, one-input "
-     "Max/Min/Sum, frozen Range, no-op ReduceSum/Split/Transpose/Clip, "
-     "Constant): the model is valid ONNX but no stage can be formed"),
+    # None at present: the partitioner used to refuse a function whose body
+    # folds away (Identity, Shape, ...); it now gives it an identity op.
 ]
 
 # The importer's refusal ("<file>: error: unsupported: <Op> node '<name>'"):
