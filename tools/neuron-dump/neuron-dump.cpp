@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "neuron/runtime/Error.h"
+#include "neuron/runtime/Json.h"
 #include "neuron/runtime/Model.h"
 
 #include <cmath>
@@ -20,23 +21,6 @@
 using namespace neuron::rt;
 
 namespace {
-std::string jsonString(const std::string &s) {
-  std::string r = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      r += '\\';
-      r += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      r += buf;
-    } else {
-      r += c;
-    }
-  }
-  return r + "\"";
-}
-
 std::string hex(uint64_t v) {
   std::ostringstream os;
   os << "0x" << std::hex << std::setw(16) << std::setfill('0') << v;

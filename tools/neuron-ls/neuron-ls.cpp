@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "neuron/runtime/Cores.h"
 #include "neuron/runtime/Error.h"
+#include "neuron/runtime/Json.h"
 
 #include <cstdio>
 #include <iostream>
@@ -23,22 +24,6 @@ const char *kUsage = "usage: neuron-ls [--json]\n"
                      "each runs on, and the process holding each (locks in\n"
                      "NEURON_RT_LOCK_DIR, default /tmp/neuron-rt-<uid>).\n";
 
-std::string jsonString(const std::string &s) {
-  std::string r = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      r += '\\';
-      r += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      r += buf;
-    } else {
-      r += c;
-    }
-  }
-  return r + "\"";
-}
 } // namespace
 
 int main(int argc, char **argv) {

@@ -14,6 +14,7 @@
 #include "neuron/runtime/Compare.h"
 #include "neuron/runtime/DataParallel.h"
 #include "neuron/runtime/Error.h"
+#include "neuron/runtime/Json.h"
 #include "neuron/runtime/Model.h"
 #include "neuron/runtime/Npy.h"
 #include "neuron/runtime/Pipeline.h"
@@ -181,23 +182,6 @@ Options parseArgs(int argc, char **argv) {
   if (o.concurrency && o.mode == Options::Mode::Single)
     usageError("--concurrency needs --mode pipeline or data-parallel");
   return o;
-}
-
-std::string jsonString(const std::string &s) {
-  std::string r = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      r += '\\';
-      r += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      r += buf;
-    } else {
-      r += c;
-    }
-  }
-  return r + "\"";
 }
 
 std::string jsonNumber(double v) {
