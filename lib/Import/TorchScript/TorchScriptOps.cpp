@@ -31,6 +31,31 @@ LogicalResult binary(Importer &imp, Node *node) {
   return c.done(c.make<OpTy>({*lhs, *rhs}));
 }
 
+/// Returns `v * alpha`, or `v` itself when alpha is 1 (add/sub/rsub's alpha).
+FailureOr<Value> scaleBy(Ctx &c, Value v, double alpha) {
+  if (alpha == 1.0)
+    return v;
+  Type et = typeOf(v).getElementType();
+  return c.make<g::MulOp>(
+      {v, c.imp.splat(c.loc, RankedTensorType::get({}, et), alpha)});
+}
+
+/// Returns inputs 0 and 1 (input, weight) and input 2 (bias) unless it is
+/// None: the operands of linear and the convolutions.
+FailureOr<SmallVector<Value>> inputWeightBias(Importer &imp, Node *node) {
+  FailureOr<Value> x = imp.getTensor(node, 0), w = imp.getTensor(node, 1);
+  if (failed(x) || failed(w))
+    return failure();
+  SmallVector<Value> operands = {*x, *w};
+  if (!imp.isNone(node, 2)) {
+    FailureOr<Value> bias = imp.getTensor(node, 2);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  return operands;
+}
+
 /// add/sub with `alpha`: lhs op alpha * rhs.
 template <typename OpTy> LogicalResult addSub(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -45,15 +70,10 @@ template <typename OpTy> LogicalResult addSub(Importer &imp, Node *node) {
   FailureOr<Value> rhs = imp.getTensor(node, 1, et);
   if (failed(lhs) || failed(rhs))
     return failure();
-  Value r = *rhs;
-  if (*alpha != 1.0) {
-    FailureOr<Value> scaled = c.make<g::MulOp>(
-        {r, imp.splat(c.loc, RankedTensorType::get({}, et), *alpha)});
-    if (failed(scaled))
-      return failure();
-    r = *scaled;
-  }
-  return c.done(c.make<OpTy>({*lhs, r}));
+  FailureOr<Value> r = scaleBy(c, *rhs, *alpha);
+  if (failed(r))
+    return failure();
+  return c.done(c.make<OpTy>({*lhs, *r}));
 }
 
 /// rsub(a, b, alpha) = b - alpha * a.
@@ -67,15 +87,10 @@ LogicalResult rsub(Importer &imp, Node *node) {
                    b = imp.getTensor(node, 1, et);
   if (failed(a) || failed(b))
     return failure();
-  Value scaled = *a;
-  if (*alpha != 1.0) {
-    FailureOr<Value> m = c.make<g::MulOp>(
-        {*a, imp.splat(c.loc, RankedTensorType::get({}, et), *alpha)});
-    if (failed(m))
-      return failure();
-    scaled = *m;
-  }
-  return c.done(c.make<g::SubOp>({*b, scaled}));
+  FailureOr<Value> scaled = scaleBy(c, *a, *alpha);
+  if (failed(scaled))
+    return failure();
+  return c.done(c.make<g::SubOp>({*b, *scaled}));
 }
 
 LogicalResult divide(Importer &imp, Node *node) {
@@ -165,17 +180,11 @@ LogicalResult clamp(Importer &imp, Node *node) {
 /// leading dimensions are flattened around a gemm.
 LogicalResult linear(Importer &imp, Node *node) {
   Ctx c(imp, node);
-  FailureOr<Value> x = imp.getTensor(node, 0), w = imp.getTensor(node, 1);
-  if (failed(x) || failed(w))
+  FailureOr<SmallVector<Value>> inputs = inputWeightBias(imp, node);
+  if (failed(inputs))
     return failure();
-  SmallVector<Value> operands = {*x, *w};
-  if (!imp.isNone(node, 2)) {
-    FailureOr<Value> bias = imp.getTensor(node, 2);
-    if (failed(bias))
-      return failure();
-    operands.push_back(*bias);
-  }
-  RankedTensorType xt = typeOf(*x);
+  SmallVector<Value> operands = *inputs;
+  RankedTensorType xt = typeOf(operands[0]);
   if (xt.getRank() < 1)
     return c.fail("input must have rank 1 or more");
   SmallVector<NamedAttribute> attrs = {c.flag("trans_b", true)};
@@ -184,7 +193,8 @@ LogicalResult linear(Importer &imp, Node *node) {
   int64_t k = xt.getShape().back();
   int64_t rows = xt.getNumElements() / std::max<int64_t>(k, 1);
   Value flat = g::ReshapeOp::create(
-      c.b, c.loc, RankedTensorType::get({rows, k}, xt.getElementType()), *x);
+      c.b, c.loc, RankedTensorType::get({rows, k}, xt.getElementType()),
+      operands[0]);
   operands[0] = flat;
   FailureOr<Value> y = c.make<g::GemmOp>(operands, attrs);
   if (failed(y))
@@ -260,16 +270,10 @@ LogicalResult convolution(Importer &imp, Node *node, size_t strideArg,
   if (!stride || !pads || !dilation || !groups)
     return c.fail("only 2-D convolution with constant stride, padding, "
                   "dilation and groups is supported");
-  FailureOr<Value> x = imp.getTensor(node, 0), w = imp.getTensor(node, 1);
-  if (failed(x) || failed(w))
+  FailureOr<SmallVector<Value>> inputs = inputWeightBias(imp, node);
+  if (failed(inputs))
     return failure();
-  SmallVector<Value> operands = {*x, *w};
-  if (!imp.isNone(node, 2)) {
-    FailureOr<Value> bias = imp.getTensor(node, 2);
-    if (failed(bias))
-      return failure();
-    operands.push_back(*bias);
-  }
+  SmallVector<Value> operands = *inputs;
   return c.done(c.make<g::ConvOp>(
       operands, {c.array("strides", *stride), c.array("pads", *pads),
                  c.array("dilations", *dilation), c.i64("group", *groups)}));
