@@ -1,6 +1,7 @@
 //===- neuron-rt-bench.cpp - pipeline hand-off and multi-core throughput --===//
 //
 //   neuron-rt-bench handoff [--max-stages 8] [--requests 2000] [--repeat 5]
+//                           [--spin-us US]
 //   neuron-rt-bench dp MODEL.neff [--seconds S] [--repeat R]
 //   neuron-rt-bench pipeline MODEL.neff [--seconds S] [--repeat R]
 //
@@ -12,7 +13,8 @@
 //   together (this program re-run as `single`), in samples/s.
 // pipeline: a K-stage artifact on K cores streaming versus 1 / (slowest
 //   stage time), the stage times measured alone (one request in flight,
-//   from the workers' busy time).
+//   from the workers' busy time), alternating in slices of 0.5 s so both
+//   see the same load from other processes.
 // Every run uses a private lock directory and NEURON_RT_HOST_CORES-like
 // logical cores, so it reserves nothing anyone else uses. Figures are the
 // median of --repeat runs.
@@ -28,9 +30,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <future>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <spawn.h>
 #include <string>
 #include <sys/wait.h>
@@ -46,20 +49,25 @@ namespace {
 struct Args {
   std::string cmd, model;
   int maxStages = 8, repeat = 5, core = 0;
+  long spinMicros = -1; ///< PipelineOptions::spinMicros (-1: its default).
   long requests = 2000;
   double seconds = 3;
 };
 
 [[noreturn]] void usage() {
-  std::cerr << "usage: neuron-rt-bench handoff [--max-stages K] [--requests N] [--repeat R]\n"
-               "       neuron-rt-bench dp|pipeline MODEL.neff [--seconds S] [--repeat R]\n";
+  std::cerr << "usage: neuron-rt-bench handoff [--max-stages K] [--requests N] "
+               "[--repeat R]\n"
+               "                               [--spin-us US]\n"
+               "       neuron-rt-bench dp|pipeline MODEL.neff [--seconds S] "
+               "[--repeat R]\n";
   std::exit(2);
 }
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2]
-                                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  return v.empty()      ? 0
+         : v.size() % 2 ? v[v.size() / 2]
+                        : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 std::string self;
@@ -117,6 +125,8 @@ int handoff(const Args &a) {
     for (int r = 0; r < a.repeat; ++r) {
       PipelineOptions po;
       po.reservation = privateCores(dir, uint32_t(K));
+      if (a.spinMicros >= 0)
+        po.spinMicros = uint32_t(a.spinMicros);
       Pipeline p = Pipeline::load(identityChain(K), po);
       std::vector<HostTensor> in = zeros(p.inputs());
       for (int i = 0; i < 100; ++i)
@@ -189,8 +199,8 @@ double twoProcesses(const Args &a) {
     posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
     posix_spawn_file_actions_addclose(&fa, fd[0]);
     std::string c = std::to_string(core), s = std::to_string(a.seconds);
-    std::vector<std::string> args = {self, "single", a.model, "--core", c, "--seconds", s,
-                                     "--lock-dir", dir};
+    std::vector<std::string> args = {self,        "single", a.model,      "--core", c,
+                                     "--seconds", s,        "--lock-dir", dir};
     std::vector<char *> argv;
     for (auto &x : args)
       argv.push_back(x.data());
@@ -248,7 +258,13 @@ int pipeline(const Args &a) {
   auto art = Artifact::open(a.model);
   size_t K = art->model().stages.size();
   std::vector<double> stream, ideal, ratio;
-  std::vector<std::vector<double>> stageMs(K);
+  std::vector<std::vector<double>> stageMs(K), streamStageMs(K), stageBusy(K);
+  // The machine is shared, so the two measurements alternate in short
+  // slices (alone, streaming, alone, ...) and each streaming slice is
+  // compared with the alone slice just before it: both see about the same
+  // load from other processes. Figures are medians over every slice pair.
+  const double slice = std::min(a.seconds, 0.5);
+  const int pairs = std::max(1, int(a.seconds / slice + 0.5));
   for (int r = 0; r < a.repeat; ++r) {
     std::string dir = makeLockDir();
     PipelineOptions po;
@@ -258,45 +274,56 @@ int pipeline(const Args &a) {
     int64_t batch = in.empty() || in[0].shape().empty() ? 1 : in[0].shape()[0];
     for (int i = 0; i < 3; ++i)
       p.run(in);
-    // Alone: one request in flight, so no two stages ever overlap.
-    p.resetStats();
-    closedLoop(1, a.seconds, [&] { p.run(in); });
-    double slowest = 0;
-    for (const WorkerStats &w : p.stats()) {
-      double t = w.busySeconds / double(std::max<uint64_t>(1, w.requests));
-      stageMs[w.stage].push_back(t * 1e3);
-      slowest = std::max(slowest, t);
-    }
-    // Streaming: 2 requests in flight per stage.
-    std::atomic<long> done{0};
-    auto t0 = Clock::now();
-    std::vector<std::future<std::vector<HostTensor>>> window;
-    long submitted = 0;
-    while (std::chrono::duration<double>(Clock::now() - t0).count() < a.seconds) {
-      while (window.size() < 2 * K) {
-        window.push_back(p.submit(in));
-        ++submitted;
+    for (int pair = 0; pair < pairs; ++pair) {
+      // Alone: one request in flight, so no two stages ever overlap.
+      p.resetStats();
+      closedLoop(1, slice, [&] { p.run(in); });
+      double slowest = 0;
+      for (const WorkerStats &w : p.stats()) {
+        double t = w.busySeconds / double(std::max<uint64_t>(1, w.requests));
+        stageMs[w.stage].push_back(t * 1e3);
+        slowest = std::max(slowest, t);
       }
-      window.front().get();
-      window.erase(window.begin());
-      done++;
+      // Streaming: 2 requests in flight per stage.
+      p.resetStats();
+      long done = 0;
+      auto t0 = Clock::now();
+      std::deque<std::future<std::vector<HostTensor>>> window;
+      while (std::chrono::duration<double>(Clock::now() - t0).count() < slice) {
+        while (window.size() < 2 * K)
+          window.push_back(p.submit(in));
+        window.front().get();
+        window.pop_front();
+        ++done;
+      }
+      double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+      double sps = double(done) / wall * double(batch);
+      for (auto &f : window)
+        f.get();
+      // Where the time went while streaming: each stage's time per request
+      // (against its time alone) and its busy fraction of the wall time.
+      for (const WorkerStats &w : p.stats()) {
+        double t = w.busySeconds / double(std::max<uint64_t>(1, w.requests));
+        streamStageMs[w.stage].push_back(t * 1e3);
+        stageBusy[w.stage].push_back(w.busySeconds / wall);
+      }
+      stream.push_back(sps);
+      ideal.push_back(double(batch) / slowest);
+      ratio.push_back(sps * slowest / double(batch));
     }
-    double sps = double(done) / std::chrono::duration<double>(Clock::now() - t0).count() *
-                 double(batch);
-    for (auto &f : window)
-      f.get();
-    stream.push_back(sps);
-    ideal.push_back(double(batch) / slowest);
-    ratio.push_back(sps * slowest / double(batch));
-    std::fprintf(stderr, "run %d: streaming %.1f samples/s, ideal %.1f\n", r, sps,
-                 double(batch) / slowest);
+    std::fprintf(stderr, "run %d: streaming %.1f samples/s, ideal %.1f (medians of %d pairs)\n", r,
+                 median({stream.end() - pairs, stream.end()}),
+                 median({ideal.end() - pairs, ideal.end()}), pairs);
   }
-  std::printf("%-40s %12s\n", "configuration (median of runs)", "value");
+  std::printf("%-40s %12s\n", "configuration (median of slice pairs)", "value");
   for (size_t s = 0; s < K; ++s)
-    std::printf("stage %-34zu %9.3f ms\n", s, median(stageMs[s]));
+    std::printf("stage %zu ms/request: alone %.3f, streaming %.3f (busy %.1f%% "
+                "of the time)\n",
+                s, median(stageMs[s]), median(streamStageMs[s]), 100 * median(stageBusy[s]));
   std::printf("%-40s %12.1f\n", "pipeline streaming, samples/s", median(stream));
   std::printf("%-40s %12.1f\n", "1 / slowest stage, samples/s", median(ideal));
   std::printf("%-40s %12.3f\n", "ratio streaming / ideal", median(ratio));
+
   return 0;
 }
 } // namespace
@@ -323,6 +350,8 @@ int main(int argc, char **argv) {
       a.repeat = std::max(1, std::atoi(value().c_str()));
     else if (s == "--seconds")
       a.seconds = std::max(0.1, std::atof(value().c_str()));
+    else if (s == "--spin-us")
+      a.spinMicros = std::max(0L, std::atol(value().c_str()));
     else if (s == "--core")
       a.core = std::atoi(value().c_str());
     else if (s == "--lock-dir")

@@ -5,18 +5,20 @@
 // stage, taken from that stage's pool when the stage starts and returned
 // when the request completes at the last stage: later stages and the final
 // output copy read earlier stages' arenas in place. A failed request travels
-// on (marked failed) so futures of a replica complete in order.
+// on (marked failed) so futures of a replica complete in order. Unloading
+// (unload() or the destructor) fails every request at its next stage
+// boundary with "model unloaded" instead of running it.
 //
 //===----------------------------------------------------------------------===//
-#include "Stage.h"
 #include "neuron/runtime/Pipeline.h"
+#include "Stage.h"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
+#include <pthread.h>
 #include <thread>
 
 namespace neuron::rt {
@@ -31,15 +33,22 @@ struct Request {
 };
 using RequestPtr = std::unique_ptr<Request>;
 
-/// A bounded FIFO: push blocks while full, pop while empty; close() wakes
-/// everyone, after which push fails and pop drains what is left. pop()
-/// first polls for up to `spin` (yielding the CPU between polls) before it
-/// sleeps: waking a sleeping thread on another CPU costs tens of
-/// microseconds on a VM, far more than a stage of small ops.
+/// A bounded FIFO with one consumer: push blocks while full, pop while
+/// empty; close() wakes everyone, after which push fails and pop drains what
+/// is left. Waking a thread asleep on an idle CPU costs tens of microseconds
+/// on a VM, far more than a stage of small ops, so pop() first polls,
+/// yielding the CPU between polls: a worker that shares its CPU with a busy
+/// one hands the CPU over at each poll (measured: no throughput lost by a
+/// 2-stage pipeline whose workers share one CPU). The poll budget adapts so
+/// a stage fed every few milliseconds stops burning its CPU: it is the full
+/// `maxSpin` after a wait that ended within maxSpin, and halves after a wait
+/// longer than 4 x maxSpin (the margin keeps a long chain of hand-offs,
+/// whose round trip is slow only while its workers sleep, from settling
+/// into all of them sleeping).
 class BoundedQueue {
 public:
-  BoundedQueue(size_t capacity, std::chrono::microseconds spin)
-      : capacity_(capacity ? capacity : 1), spin_(spin) {}
+  BoundedQueue(size_t capacity, std::chrono::microseconds maxSpin)
+      : capacity_(capacity ? capacity : 1), maxSpin_(maxSpin), budget_(maxSpin) {}
   bool push(RequestPtr &r) {
     std::unique_lock<std::mutex> lock(m_);
     notFull_.wait(lock, [&] { return closed_ || q_.size() < capacity_; });
@@ -51,11 +60,14 @@ public:
     return true;
   }
   bool pop(RequestPtr &r) {
-    if (spin_.count() > 0 && size_.load(std::memory_order_acquire) == 0) {
-      auto until = std::chrono::steady_clock::now() + spin_;
+    using Clock = std::chrono::steady_clock;
+    const bool poll = maxSpin_.count() > 0 && size_.load(std::memory_order_acquire) == 0;
+    Clock::time_point start{};
+    if (poll) {
+      start = Clock::now();
+      auto until = start + budget_;
       while (size_.load(std::memory_order_acquire) == 0 &&
-             !closedFlag_.load(std::memory_order_acquire) &&
-             std::chrono::steady_clock::now() < until)
+             !closedFlag_.load(std::memory_order_acquire) && Clock::now() < until)
         std::this_thread::yield();
     }
     std::unique_lock<std::mutex> lock(m_);
@@ -66,6 +78,14 @@ public:
     q_.pop_front();
     size_.store(q_.size(), std::memory_order_release);
     notFull_.notify_one();
+    lock.unlock();
+    if (poll) {
+      auto waited = Clock::now() - start;
+      if (waited <= maxSpin_)
+        budget_ = maxSpin_;
+      else if (waited > 4 * maxSpin_)
+        budget_ /= 2;
+    }
     return true;
   }
   void close() {
@@ -81,7 +101,8 @@ private:
   std::condition_variable notEmpty_, notFull_;
   std::deque<RequestPtr> q_;
   size_t capacity_;
-  std::chrono::microseconds spin_;
+  std::chrono::microseconds maxSpin_;
+  std::chrono::nanoseconds budget_; ///< Current poll budget (the consumer's).
   bool closed_ = false;
   std::atomic<size_t> size_{0};         ///< q_.size(), for polling without the lock.
   std::atomic<bool> closedFlag_{false}; ///< closed_, for polling.
@@ -127,6 +148,7 @@ struct Worker {
 };
 
 struct Replica {
+  uint32_t index = 0;
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::unique_ptr<BoundedQueue>> queues; ///< queues[s] feeds stage s.
 };
@@ -139,9 +161,16 @@ struct Pipeline::Impl {
   PipelineOptions options;
   std::vector<std::unique_ptr<Replica>> replicas;
   std::atomic<uint64_t> next{0};
+  /// Set by stop(): workers fail what they pop instead of running it.
+  std::atomic<bool> unloading{false};
+  std::once_flag stopOnce;
 
   void workerMain(Replica &rep, Worker &w, std::promise<void> &ready);
   void complete(Replica &rep, RequestPtr req);
+  std::exception_ptr unloadedError() const {
+    return std::make_exception_ptr(
+        Error("model '" + artifact->model().name + "' was unloaded before the request completed"));
+  }
   void stop();
   ~Impl() { stop(); }
 };
@@ -150,6 +179,10 @@ void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &rea
   const ModelDesc &md = artifact->model();
   const StageDesc &sd = md.stages[w.stageIndex];
   try {
+    // Named for top, perf and /proc/self/task/*/comm (the benchmark reads
+    // each worker's run-queue wait there).
+    std::string name = "nrt-r" + std::to_string(rep.index) + "s" + std::to_string(w.stageIndex);
+    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     pinCurrentThread(w.cpu);
     LoadOptions lo = options.load;
     if (lo.numThreads == 0)
@@ -162,7 +195,8 @@ void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &rea
     }
     // Kernels, packed weights, the weight copy and the arenas are all
     // allocated and first touched here, on the pinned worker.
-    w.stage = std::make_unique<Stage>(artifact, w.stageIndex, lo, dnnl, /*copyWeights=*/true);
+    w.stage = std::make_unique<Stage>(artifact, w.stageIndex, lo, dnnl,
+                                      /*copyWeights=*/true);
     uint32_t contexts = options.queueDepth + uint32_t(md.stages.size()) + 1;
     for (uint32_t i = 0; i < contexts; ++i)
       w.pool.add(w.stage->makeContext());
@@ -177,6 +211,8 @@ void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &rea
   std::vector<const void *> stageIn(sd.inputs.size());
   RequestPtr req;
   while (in.pop(req)) {
+    if (!req->error && unloading.load(std::memory_order_acquire))
+      req->error = unloadedError();
     if (!req->error) {
       try {
         req->ctx[w.stageIndex] = w.pool.acquire();
@@ -207,7 +243,7 @@ void Pipeline::Impl::workerMain(Replica &rep, Worker &w, std::promise<void> &rea
       // Only stop() closes a queue, and it closes them front to back after
       // the previous worker has finished: unreachable, but never lose a
       // request.
-      req->error = std::make_exception_ptr(Error("the pipeline was stopped"));
+      req->error = unloadedError();
       complete(rep, std::move(req));
     }
   }
@@ -224,10 +260,9 @@ void Pipeline::Impl::complete(Replica &rep, RequestPtr req) {
       for (size_t i = 0; i < md.outputs.size(); ++i) {
         const TensorType &t = md.outputs[i].type;
         ValueRef ref = md.outputSources[i];
-        const void *src =
-            ref.isPipelineInput()
-                ? req->inputs[ref.index].data()
-                : req->ctx[ref.stage]->ptrs[md.stages[ref.stage].outputs[ref.index]];
+        const void *src = ref.isPipelineInput()
+                              ? req->inputs[ref.index].data()
+                              : req->ctx[ref.stage]->ptrs[md.stages[ref.stage].outputs[ref.index]];
         outputs.push_back(HostTensor::copyOf(t.dtype, t.shape, src));
       }
     } catch (...) {
@@ -246,15 +281,20 @@ void Pipeline::Impl::complete(Replica &rep, RequestPtr req) {
 }
 
 void Pipeline::Impl::stop() {
-  // Drain: close each queue once the worker in front of it has finished, so
-  // every request already queued runs to completion.
-  for (auto &rep : replicas) {
-    for (size_t s = 0; s < rep->workers.size(); ++s) {
-      rep->queues[s]->close();
-      if (rep->workers[s]->thread.joinable())
-        rep->workers[s]->thread.join();
+  std::call_once(stopOnce, [&] {
+    // Queued requests fail as they are popped; a stage already running
+    // finishes its kernels first (they cannot be interrupted). Each queue
+    // is closed once the worker in front of it has finished, so nothing is
+    // left in a queue and every future is completed.
+    unloading.store(true, std::memory_order_release);
+    for (auto &rep : replicas) {
+      for (size_t s = 0; s < rep->workers.size(); ++s) {
+        rep->queues[s]->close();
+        if (rep->workers[s]->thread.joinable())
+          rep->workers[s]->thread.join();
+      }
     }
-  }
+  });
 }
 
 Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -262,12 +302,16 @@ Pipeline::Pipeline(Pipeline &&) noexcept = default;
 Pipeline &Pipeline::operator=(Pipeline &&) noexcept = default;
 Pipeline::~Pipeline() = default;
 
+void Pipeline::unload() {
+  if (impl_)
+    impl_->stop();
+}
+
 Pipeline Pipeline::load(const std::string &path, const PipelineOptions &options) {
   return load(Artifact::open(path), options);
 }
 
-Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
-                        const PipelineOptions &options) {
+Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact, const PipelineOptions &options) {
   auto impl = std::make_unique<Impl>();
   impl->artifact = std::move(artifact);
   impl->options = options;
@@ -282,11 +326,10 @@ Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
     if (group % K != 0)
       throw Error("a NeuronCore group of " + std::to_string(group) +
                   " cores cannot hold replicas of a " + std::to_string(K) +
-                  "-stage pipeline (the group size must be a multiple of " +
-                  std::to_string(K) + ")");
-    cores = options.startCore < 0
-                ? impl->reservation->nextGroup(group)
-                : impl->reservation->groupAt(uint32_t(options.startCore), group);
+                  "-stage pipeline (the group size must be a multiple of " + std::to_string(K) +
+                  ")");
+    cores = options.startCore < 0 ? impl->reservation->nextGroup(group)
+                                  : impl->reservation->groupAt(uint32_t(options.startCore), group);
   } else if (cores.size() % K != 0) {
     throw Error(std::to_string(cores.size()) + " cores given for a " + std::to_string(K) +
                 "-stage pipeline (need a multiple of " + std::to_string(K) + ")");
@@ -294,22 +337,17 @@ Pipeline Pipeline::load(std::shared_ptr<const Artifact> artifact,
 
   std::vector<std::promise<void>> ready(cores.size());
   size_t started = 0;
-  // Workers that share a CPU never poll: the poller would hold the CPU the
-  // other needs (sched_yield does not reliably hand it over).
-  std::map<int, int> workersOnCpu;
-  for (uint32_t c : cores)
-    ++workersOnCpu[impl->reservation->cpuOf(c)];
   for (size_t r = 0; r < cores.size() / K; ++r) {
     auto rep = std::make_unique<Replica>();
+    rep->index = uint32_t(r);
     for (uint32_t s = 0; s < K; ++s) {
       auto w = std::make_unique<Worker>();
       w->stageIndex = s;
       w->core = cores[r * K + s];
       w->cpu = impl->reservation->cpuOf(w->core);
-      uint32_t spin = workersOnCpu[w->cpu] == 1 ? options.spinMicros : 0;
       rep->workers.push_back(std::move(w));
       rep->queues.push_back(std::make_unique<BoundedQueue>(
-          options.queueDepth, std::chrono::microseconds(spin)));
+          options.queueDepth, std::chrono::microseconds(options.spinMicros)));
     }
     impl->replicas.push_back(std::move(rep));
   }
@@ -349,7 +387,7 @@ std::future<std::vector<HostTensor>> Pipeline::submit(std::vector<HostTensor> in
   req->ctx.resize(numStages());
   Replica &rep = *impl_->replicas[impl_->next++ % impl_->replicas.size()];
   if (!rep.queues[0]->push(req))
-    req->promise.set_exception(std::make_exception_ptr(Error("the pipeline was stopped")));
+    req->promise.set_exception(impl_->unloadedError());
   return future;
 }
 

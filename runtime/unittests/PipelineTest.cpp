@@ -1,6 +1,6 @@
 //===- PipelineTest.cpp - streaming pipeline execution --------------------===//
-#include "KernelTestUtil.h"
 #include "neuron/runtime/Pipeline.h"
+#include "KernelTestUtil.h"
 
 #include <cstdlib>
 #include <thread>
@@ -154,8 +154,7 @@ TEST(PipelineTest, ModelsLoadIntoConsecutiveGroupsAndMayShareOne) {
   EXPECT_EQ(c.cores(), (std::vector<std::vector<uint32_t>>{{0, 1}}));
   EXPECT_EQ(d.cores(), (std::vector<std::vector<uint32_t>>{{0, 1}}));
   shared.startCore = 4;
-  EXPECT_NE(errorOf([&] { Pipeline::load(mlp, shared); }).find("does not fit"),
-            std::string::npos);
+  EXPECT_NE(errorOf([&] { Pipeline::load(mlp, shared); }).find("does not fit"), std::string::npos);
   // All four run at once, each with its own weights.
   Model ma = Model::load(mlp), mb = Model::load(mlp2);
   std::mt19937 rng(1);
@@ -193,26 +192,59 @@ TEST(PipelineTest, ConcurrentSubmittersAndSmallQueues) {
   EXPECT_EQ(bad.load(), 0);
 }
 
-TEST(PipelineTest, DestroyingWithRequestsInFlightDrains) {
-  auto art = Artifact::fromBytes(buildMlpArtifact(B, I, H, O, 6));
+TEST(PipelineTest, DestroyingWithRequestsQueuedFailsThemAsUnloaded) {
+  // Requests of a few milliseconds each, far more than run before the
+  // pipeline is destroyed right after the last submit.
+  const int64_t b = 64, in = 256, hidden = 1024, out = 256;
+  auto art = Artifact::fromBytes(buildMlpArtifact(b, in, hidden, out, 6));
+  Model model = Model::load(art);
   std::mt19937 rng(3);
-  HostTensor x = randomTensor(DType::F32, {B, I}, rng);
+  HostTensor x = randomTensor(DType::F32, {b, in}, rng);
+  std::vector<HostTensor> want = model.run({x});
+  const std::string unloaded = "model 'mlp' was unloaded before the request completed";
   std::vector<std::future<std::vector<HostTensor>>> fs;
   {
     PipelineOptions o = on(privateCores(2));
-    o.queueDepth = 64;
+    o.queueDepth = 256;
     Pipeline p = Pipeline::load(art, o);
-    for (int i = 0; i < 100; ++i)
+    for (int i = 0; i < 200; ++i)
       fs.push_back(p.submit({x}));
   }
-  for (auto &f : fs) {
-    ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
-    EXPECT_EQ(f.get().size(), 2u);
+  // Every future is ready; those that ran are right and come first (each
+  // finished its last stage before the unload), the rest fail as unloaded.
+  size_t ok = 0, failed = 0;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    ASSERT_EQ(fs[i].wait_for(std::chrono::seconds(0)), std::future_status::ready) << i;
+    std::vector<HostTensor> got;
+    std::string error = errorOf([&] { got = fs[i].get(); });
+    if (error.empty()) {
+      EXPECT_EQ(failed, 0u) << "request " << i << " ran after one was unloaded";
+      expectSame(got, want);
+      ++ok;
+    } else {
+      EXPECT_EQ(error, unloaded) << "request " << i;
+      ++failed;
+    }
   }
+  EXPECT_GT(failed, 0u);
+}
+
+TEST(PipelineTest, UnloadFailsLaterRequestsAndIsIdempotent) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(B, I, H, O, 6));
+  std::mt19937 rng(3);
+  HostTensor x = randomTensor(DType::F32, {B, I}, rng);
+  PipelineOptions o = on(privateCores(4));
+  o.numCores = 4; // two replicas
+  Pipeline p = Pipeline::load(art, o);
+  EXPECT_EQ(p.run({x}).size(), 2u);
+  p.unload();
+  p.unload();
+  EXPECT_EQ(errorOf([&] { p.run({x}); }), "model 'mlp' was unloaded before the request completed");
+  EXPECT_EQ(errorOf([&] { p.run({x}); }), "model 'mlp' was unloaded before the request completed");
   // A moved-from pipeline destroys nothing twice.
   Pipeline a = Pipeline::load(art, on(privateCores(2)));
-  Pipeline b = std::move(a);
-  EXPECT_EQ(b.run({x}).size(), 2u);
+  Pipeline moved = std::move(a);
+  EXPECT_EQ(moved.run({x}).size(), 2u);
 }
 
 TEST(PipelineTest, ProcessCoresComeFromTheEnvironment) {

@@ -32,12 +32,14 @@ struct PipelineOptions {
   /// Requests each inter-stage queue holds; submit() blocks (backpressure)
   /// when the first stage's queue is full.
   uint32_t queueDepth = 4;
-  /// How long an idle stage worker polls its queue (yielding the CPU
+  /// The longest an idle stage worker polls its queue (yielding the CPU
   /// between polls) before it sleeps on a condition variable. A hand-off to
-  /// a polling worker costs about a microsecond, one to a sleeping worker
-  /// on another CPU tens of microseconds on a VM. Workers sharing a CPU
-  /// (more cores than CPUs, or a core given twice) never poll. 0: never.
-  uint32_t spinMicros = 200;
+  /// a polling worker costs a few microseconds, one to a worker asleep on
+  /// an idle CPU tens of microseconds on a VM. Workers sharing a CPU poll
+  /// too: each poll yields the CPU to a sibling that has work. The budget
+  /// adapts: the full spinMicros after a wait that ended within it, half
+  /// the last budget after one longer than 4 x spinMicros. 0: never poll.
+  uint32_t spinMicros = 1000;
   /// The cores to use (null: processCores(), reserved on first use).
   std::shared_ptr<CoreReservation> reservation;
 };
@@ -45,10 +47,10 @@ struct PipelineOptions {
 /// What one stage worker has done since load or the last resetStats(),
 /// measured by the worker itself.
 struct WorkerStats {
-  uint32_t replica = 0; ///< Replica (DataParallel: device position).
-  uint32_t stage = 0;   ///< Stage index.
-  uint32_t core = 0;    ///< Visible core the worker is pinned to.
-  int cpu = 0;          ///< CPU (OS index) it is pinned to.
+  uint32_t replica = 0;  ///< Replica (DataParallel: device position).
+  uint32_t stage = 0;    ///< Stage index.
+  uint32_t core = 0;     ///< Visible core the worker is pinned to.
+  int cpu = 0;           ///< CPU (OS index) it is pinned to.
   uint64_t requests = 0; ///< Requests whose stage it executed.
   /// Time spent executing the stage's kernels (not waiting on queues or
   /// arenas); busySeconds / wall time is the core's busy fraction.
@@ -69,9 +71,15 @@ public:
                        const PipelineOptions &options = {});
   Pipeline(Pipeline &&) noexcept;
   Pipeline &operator=(Pipeline &&) noexcept;
-  /// Drains: every request already submitted completes, then the workers
-  /// stop.
+  /// unload().
   ~Pipeline();
+
+  /// Stops the workers and frees the stages. A request not yet completed
+  /// fails with Error "model '<name>' was unloaded before the request
+  /// completed" at its next stage boundary (a stage already running
+  /// finishes its kernels first); every future is ready when unload()
+  /// returns. Later submit() calls fail the same way. Idempotent.
+  void unload();
 
   /// Queues one request (round-robin over the replicas) and returns its
   /// outputs' future. A wrong input, a kernel error or a stopped pipeline
