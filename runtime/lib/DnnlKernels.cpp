@@ -5,7 +5,9 @@
 // user-owned scratchpad, so running allocates nothing. Weights that oneDNN
 // wants in a blocked layout are reordered ("pre-packed") at load. Anything
 // oneDNN cannot express exactly as the graph op specifies returns null and
-// the reference kernel runs instead. Only f32 for now.
+// the reference kernel runs instead. f32 everywhere; bf16 for the matrix ops,
+// elementwise ops and casts. Kernels honour the stage planner's fused
+// post-ops and channels-last (NHWC) layouts (OpInfo::post, inNhwc/outNhwc).
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
@@ -47,12 +49,29 @@ memory::dims toDims(const Shape &s) {
   return memory::dims(s.begin(), s.end());
 }
 
-/// A plain row-major f32 descriptor for `dims`.
-memory::desc plainMd(const memory::dims &dims) {
+/// oneDNN's type for `d`; undef when oneDNN kernels do not handle it.
+dt toDt(DType d) {
+  switch (d) {
+  case DType::F32: return dt::f32;
+  case DType::BF16: return dt::bf16;
+  default: return dt::undef;
+  }
+}
+
+/// A plain row-major descriptor for `dims`.
+memory::desc plainMd(const memory::dims &dims, dt type = dt::f32) {
   memory::dims strides(dims.size(), 1);
   for (int i = int(dims.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * dims[i + 1];
-  return memory::desc(dims, dt::f32, strides);
+  return memory::desc(dims, type, strides);
+}
+
+/// The descriptor of a 4-D activation: NCHW, or NHWC when the planner chose
+/// channels-last for it.
+memory::desc actMd(const memory::dims &dims, dt type, bool nhwc) {
+  if (nhwc && dims.size() == 4)
+    return memory::desc(dims, type, memory::format_tag::nhwc);
+  return plainMd(dims, type);
 }
 
 /// Pads `dims` with leading ones to `rank`.
@@ -62,6 +81,17 @@ memory::dims padTo(memory::dims d, size_t rank) {
 }
 
 constexpr int kFixed = INT32_MIN;
+
+/// Set while the planner only asks whether a kernel can be made: constant
+/// operands are then not packed (the kernel is thrown away).
+thread_local bool tProbe = false;
+
+/// A binary post-op's tensor operand, bound to kernel input `input`.
+struct PostArg {
+  int index;
+  memory::desc md;
+  int input;
+};
 
 /// Which run-time pointer a oneDNN argument is bound to.
 struct Binding {
@@ -88,6 +118,8 @@ public:
   /// needed.
   void bindConst(int arg, const memory::desc &have, const memory::desc &want,
                  const void *data) {
+    if (tProbe)
+      return;
     memory src(have, env_.engine, const_cast<void *>(data));
     if (have == want) {
       bindFixed(arg, src);
@@ -99,8 +131,14 @@ public:
     bindFixed(arg, packed);
   }
 
+  void bindPostArgs(const std::vector<PostArg> &args) {
+    for (const PostArg &a : args)
+      bind(DNNL_ARG_ATTR_MULTIPLE_POST_OP(a.index) | DNNL_ARG_SRC_1, a.md, a.input);
+  }
+
   void setPrimitive(dnnl::primitive p, const dnnl::primitive_desc_base &pd) {
     primitive_ = std::move(p);
+    impl_ = pd.impl_info_str();
     memory::desc sd = pd.scratchpad_desc();
     if (sd.get_size())
       bindFixed(DNNL_ARG_SCRATCHPAD, memory(sd, env_.engine));
@@ -119,9 +157,11 @@ public:
     }
   }
   const char *backend() const override { return "onednn"; }
+  std::string implementation() const override { return impl_; }
 
 private:
   DnnlEnv &env_;
+  std::string impl_;
   dnnl::primitive primitive_;
   std::unordered_map<int, memory> args_;
   std::vector<Binding> bindings_;
@@ -131,6 +171,116 @@ dnnl::primitive_attr userScratchpad() {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   return attr;
+}
+
+/// oneDNN's eltwise algorithm (with alpha, beta) for a unary op; false when
+/// it has none (Erf, Identity: the reference is exact and cheap).
+bool eltwiseAlg(OpKind kind, const OpAttrs &attrs, dnnl::algorithm &alg, float &alpha,
+                float &beta) {
+  alpha = beta = 0;
+  switch (kind) {
+  case OpKind::Relu: alg = dnnl::algorithm::eltwise_relu; return true;
+  case OpKind::Tanh: alg = dnnl::algorithm::eltwise_tanh; return true;
+  case OpKind::Sigmoid: alg = dnnl::algorithm::eltwise_logistic; return true;
+  case OpKind::Exp: alg = dnnl::algorithm::eltwise_exp; return true;
+  case OpKind::Log: alg = dnnl::algorithm::eltwise_log; return true;
+  case OpKind::Sqrt: alg = dnnl::algorithm::eltwise_sqrt; return true;
+  case OpKind::Abs: alg = dnnl::algorithm::eltwise_abs; return true;
+  case OpKind::Neg: alg = dnnl::algorithm::eltwise_linear; alpha = -1; return true;
+  case OpKind::Reciprocal:
+    alg = dnnl::algorithm::eltwise_pow;
+    alpha = 1;
+    beta = -1;
+    return true;
+  case OpKind::Gelu:
+    alg = attrs.geluTanh ? dnnl::algorithm::eltwise_gelu_tanh : dnnl::algorithm::eltwise_gelu_erf;
+    return true;
+  case OpKind::Clip:
+    alg = dnnl::algorithm::eltwise_clip_v2;
+    alpha = attrs.min.value_or(-std::numeric_limits<float>::infinity());
+    beta = attrs.max.value_or(std::numeric_limits<float>::infinity());
+    return true;
+  default: return false;
+  }
+}
+
+/// oneDNN's binary algorithm for a binary op; false for Pow.
+bool binaryAlg(OpKind kind, dnnl::algorithm &alg) {
+  switch (kind) {
+  case OpKind::Add: alg = dnnl::algorithm::binary_add; return true;
+  case OpKind::Mul: alg = dnnl::algorithm::binary_mul; return true;
+  case OpKind::Max: alg = dnnl::algorithm::binary_max; return true;
+  case OpKind::Min: alg = dnnl::algorithm::binary_min; return true;
+  case OpKind::Sub: alg = dnnl::algorithm::binary_sub; return true;
+  case OpKind::Div: alg = dnnl::algorithm::binary_div; return true;
+  default: return false;
+  }
+}
+
+/// Appends the planner's fused ops (`op.post`) to `po`, describing tensor
+/// operands against the result's `dstDims` (and its layout, `dstNhwc`).
+/// Returns false when one has no oneDNN form; the planner then does not fuse.
+bool appendPostOps(const OpInfo &op, const memory::dims &dstDims, dnnl::post_ops &po,
+                   std::vector<PostArg> &args) {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  for (const PostOp &p : op.post) {
+    dnnl::algorithm alg;
+    float alpha, beta;
+    if (isUnary(p.kind)) {
+      if (!eltwiseAlg(p.kind, p.attrs, alg, alpha, beta))
+        return false;
+      po.append_eltwise(1.0f, alg, alpha, beta);
+      continue;
+    }
+    bool ordered = p.kind == OpKind::Sub || p.kind == OpKind::Div;
+    if (p.input < 0) {
+      // A constant scalar: an affine map or a clamp.
+      const float c = p.scalar;
+      const auto linear = dnnl::algorithm::eltwise_linear;
+      const auto clip = dnnl::algorithm::eltwise_clip_v2;
+      switch (p.kind) {
+      case OpKind::Add: po.append_eltwise(1.0f, linear, 1.0f, c); break;
+      case OpKind::Sub:
+        po.append_eltwise(1.0f, linear, p.resultFirst ? 1.0f : -1.0f, p.resultFirst ? -c : c);
+        break;
+      case OpKind::Mul: po.append_eltwise(1.0f, linear, c, 0.0f); break;
+      case OpKind::Div:
+        if (!p.resultFirst || c == 0.0f)
+          return false;
+        po.append_eltwise(1.0f, linear, 1.0f / c, 0.0f);
+        break;
+      case OpKind::Max: po.append_eltwise(1.0f, clip, c, inf); break;
+      case OpKind::Min: po.append_eltwise(1.0f, clip, -inf, c); break;
+      default: return false;
+      }
+      continue;
+    }
+    if ((ordered && !p.resultFirst) || !binaryAlg(p.kind, alg))
+      return false;
+    const TensorType &t = op.in[p.input];
+    if (toDt(t.dtype) == dt::undef ||
+        (t.shape != op.out[0].shape && t.shape.size() > dstDims.size()))
+      return false;
+    // An operand of the result's own shape takes the result's view (a
+    // matmul may have collapsed its rows); others broadcast against it.
+    memory::dims d = t.shape == op.out[0].shape ? dstDims : padTo(toDims(t.shape), dstDims.size());
+    memory::desc md = actMd(d, toDt(t.dtype), op.nhwcIn(p.input));
+    args.push_back({po.len(), md, p.input});
+    po.append_binary(alg, md);
+  }
+  return true;
+}
+
+/// An attribute with a user scratchpad and `op.post` appended to `po`;
+/// false when a fused op has no oneDNN form.
+bool makeAttr(const OpInfo &op, const memory::dims &dstDims, dnnl::post_ops po,
+              dnnl::primitive_attr &attr, std::vector<PostArg> &args) {
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (!appendPostOps(op, dstDims, po, args))
+    return false;
+  if (po.len())
+    attr.set_post_ops(po);
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -144,6 +294,14 @@ std::unique_ptr<Kernel> makeMatMul(const OpInfo &op, const std::vector<const voi
     a.insert(a.begin(), 1);
   if (b.size() == 1)
     b.push_back(1);
+  // [..., M, K] x [K, N]: one [M', K] x [K, N] product with M' = the batch
+  // dims times M, so that a constant B is packed once (a linear layer).
+  if (b.size() == 2 && a.size() > 2) {
+    int64_t rows = 1;
+    for (size_t i = 0; i + 1 < a.size(); ++i)
+      rows *= a[i];
+    a = {rows, a.back()};
+  }
   size_t rank = std::max(a.size(), b.size());
   if (rank > 6)
     return nullptr;
@@ -156,17 +314,22 @@ std::unique_ptr<Kernel> makeMatMul(const OpInfo &op, const std::vector<const voi
   if (numElements(c) != numElements(Shape(cd.begin(), cd.end())))
     return nullptr;
   auto kernel = std::make_unique<DnnlKernel>(env);
-  memory::desc amd = plainMd(ad), bmd = plainMd(bd), cmd = plainMd(cd);
+  memory::desc amd = plainMd(ad, toDt(op.in[0].dtype)), bmd = plainMd(bd, toDt(op.in[1].dtype)),
+               cmd = plainMd(cd, toDt(op.out[0].dtype));
   bool packB = constIn[1] && rank == 2;
-  memory::desc bwant = packB ? memory::desc(bd, dt::f32, memory::format_tag::any) : bmd;
-  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(amd, bwant, cmd), userScratchpad(),
-                                  env.engine);
+  memory::desc bwant = packB ? memory::desc(bd, bmd.data_type(), memory::format_tag::any) : bmd;
+  dnnl::primitive_attr attr;
+  std::vector<PostArg> args;
+  if (!makeAttr(op, cd, {}, attr, args))
+    return nullptr;
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(amd, bwant, cmd), attr, env.engine);
   kernel->bind(DNNL_ARG_SRC, amd, 0);
   if (packB)
     kernel->bindConst(DNNL_ARG_WEIGHTS, bmd, pd.weights_desc(), constIn[1]);
   else
     kernel->bind(DNNL_ARG_WEIGHTS, bmd, 1);
   kernel->bind(DNNL_ARG_DST, cmd, -1);
+  kernel->bindPostArgs(args);
   kernel->setPrimitive(dnnl::matmul(pd), pd);
   return kernel;
 }
@@ -176,29 +339,34 @@ std::unique_ptr<Kernel> makeGemm(const OpInfo &op, const std::vector<const void 
   const OpAttrs &at = op.attrs;
   int64_t M = op.out[0].shape[0], N = op.out[0].shape[1];
   int64_t K = at.transA ? op.in[0].shape[0] : op.in[0].shape[1];
+  dt adt = toDt(op.in[0].dtype), bdt = toDt(op.in[1].dtype);
   // op(A) and op(B) through strides: no transposition copies.
-  memory::desc amd({M, K}, dt::f32, at.transA ? memory::dims{1, M} : memory::dims{K, 1});
-  memory::desc bplain({K, N}, dt::f32, at.transB ? memory::dims{1, K} : memory::dims{N, 1});
-  memory::desc cmd = plainMd({M, N});
+  memory::desc amd({M, K}, adt, at.transA ? memory::dims{1, M} : memory::dims{K, 1});
+  memory::desc bplain({K, N}, bdt, at.transB ? memory::dims{1, K} : memory::dims{N, 1});
+  memory::desc cmd = plainMd({M, N}, toDt(op.out[0].dtype));
   bool packB = constIn[1] != nullptr;
-  memory::desc bwant = packB ? memory::desc({K, N}, dt::f32, memory::format_tag::any) : bplain;
-  dnnl::primitive_attr attr = userScratchpad();
-  if (at.alpha != 1.0f)
-    attr.set_output_scales(0, {at.alpha});
+  memory::desc bwant = packB ? memory::desc({K, N}, bdt, memory::format_tag::any) : bplain;
   bool hasC = op.in.size() == 3 && at.beta != 0.0f;
   memory::desc biasMd;
+  dnnl::post_ops po;
   if (hasC) {
     // C is broadcast to [M, N]: express it as a 2-D operand of a binary-add
     // post-op (applied after alpha scaling).
     Shape cs = op.in[2].shape;
     memory::dims d = padTo(toDims(cs.empty() ? Shape{1} : cs), 2);
-    biasMd = plainMd(d);
-    if (at.beta != 1.0f && !constIn[2])
+    biasMd = plainMd(d, toDt(op.in[2].dtype));
+    if (at.beta != 1.0f && (!constIn[2] || op.in[2].dtype != DType::F32))
       return nullptr; // beta * C at run time: the reference does it.
-    dnnl::post_ops po;
+    if (at.beta != 1.0f)
+      biasMd = plainMd(d);
     po.append_binary(dnnl::algorithm::binary_add, biasMd);
-    attr.set_post_ops(po);
   }
+  dnnl::primitive_attr attr;
+  std::vector<PostArg> args;
+  if (!makeAttr(op, {M, N}, po, attr, args))
+    return nullptr;
+  if (at.alpha != 1.0f)
+    attr.set_output_scales(0, {at.alpha});
   dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(amd, bwant, cmd), attr, env.engine);
   auto kernel = std::make_unique<DnnlKernel>(env);
   kernel->bind(DNNL_ARG_SRC, amd, 0);
@@ -219,6 +387,7 @@ std::unique_ptr<Kernel> makeGemm(const OpInfo &op, const std::vector<const void 
       kernel->bind(arg, biasMd, 2);
     }
   }
+  kernel->bindPostArgs(args);
   kernel->setPrimitive(dnnl::matmul(pd), pd);
   return kernel;
 }
@@ -236,17 +405,25 @@ std::unique_ptr<Kernel> makeConv(const OpInfo &op, const std::vector<const void 
     padL = {a.pads[0], a.pads[1]};
     padR = {a.pads[2], a.pads[3]};
   }
-  memory::desc xmd = plainMd(toDims(x)), ymd = plainMd(toDims(y));
+  if (x.size() != 4 || op.nhwcIn(0) != op.nhwcOut(0))
+    return nullptr; // Mixed layouts only have oneDNN's slow reference conv.
+  memory::desc xmd = actMd(toDims(x), toDt(op.in[0].dtype), op.nhwcIn(0)),
+               ymd = actMd(toDims(y), toDt(op.out[0].dtype), op.nhwcOut(0));
   memory::dims wd = G == 1 ? toDims(w) : memory::dims{G, w[0] / G, w[1], w[2], w[3]};
-  memory::desc wplain = plainMd(wd);
+  memory::desc wplain = plainMd(wd, toDt(op.in[1].dtype));
   bool packW = constIn[1] != nullptr;
-  memory::desc wwant = packW ? memory::desc(wd, dt::f32, memory::format_tag::any) : wplain;
-  bool bias = op.in.size() == 3;
-  memory::desc bmd = bias ? plainMd({w[0]}) : memory::desc();
+  memory::desc wwant =
+      packW ? memory::desc(wd, wplain.data_type(), memory::format_tag::any) : wplain;
+  bool bias = op.in.size() >= 3;
+  memory::desc bmd = bias ? plainMd({w[0]}, toDt(op.in[2].dtype)) : memory::desc();
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
                                        dnnl::algorithm::convolution_direct, xmd, wwant, bmd, ymd,
                                        strides, dil, padL, padR);
-  dnnl::convolution_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
+  dnnl::primitive_attr attr;
+  std::vector<PostArg> args;
+  if (!makeAttr(op, toDims(y), {}, attr, args))
+    return nullptr;
+  dnnl::convolution_forward::primitive_desc pd(desc, attr, env.engine);
   auto kernel = std::make_unique<DnnlKernel>(env);
   kernel->bind(DNNL_ARG_SRC, xmd, 0);
   if (packW)
@@ -256,6 +433,7 @@ std::unique_ptr<Kernel> makeConv(const OpInfo &op, const std::vector<const void 
   if (bias)
     kernel->bind(DNNL_ARG_BIAS, bmd, 2);
   kernel->bind(DNNL_ARG_DST, ymd, -1);
+  kernel->bindPostArgs(args);
   kernel->setPrimitive(dnnl::convolution_forward(pd), pd);
   return kernel;
 }
@@ -298,7 +476,10 @@ std::unique_ptr<Kernel> makePool(const OpInfo &op, DnnlEnv &env) {
           : a.countIncludePad        ? dnnl::algorithm::pooling_avg_include_padding
                                      : dnnl::algorithm::pooling_avg_exclude_padding;
   }
-  memory::desc xmd = plainMd(toDims(x)), ymd = plainMd(toDims(y));
+  if (op.nhwcIn(0) != op.nhwcOut(0) || toDt(op.in[0].dtype) != dt::f32)
+    return nullptr;
+  memory::desc xmd = actMd(toDims(x), dt::f32, op.nhwcIn(0)),
+               ymd = actMd(toDims(y), dt::f32, op.nhwcOut(0));
   dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, alg, xmd, ymd,
                                       strides, kernelDims, dil, padL, padR);
   dnnl::pooling_v2_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
@@ -313,7 +494,9 @@ std::unique_ptr<Kernel> makeBatchNorm(const OpInfo &op, DnnlEnv &env) {
   const Shape &x = op.in[0].shape;
   if (x.size() > 5)
     return nullptr;
-  memory::desc xmd = plainMd(toDims(x)), cmd = plainMd({x[1]});
+  if (op.nhwcIn(0) != op.nhwcOut(0) || toDt(op.in[0].dtype) != dt::f32)
+    return nullptr;
+  memory::desc xmd = actMd(toDims(x), dt::f32, op.nhwcIn(0)), cmd = plainMd({x[1]});
   auto flags = dnnl::normalization_flags::use_global_stats |
                dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
   dnnl::batch_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, xmd,
@@ -337,7 +520,13 @@ std::unique_ptr<Kernel> makeLayerNorm(const OpInfo &op, DnnlEnv &env, std::vecto
   for (int64_t i = 0; i < int64_t(x.size()); ++i)
     (i < axis ? outer : inner) *= x[i];
   // oneDNN normalizes over the last dimension: view the input as [outer, inner].
-  memory::desc xmd = plainMd({outer, inner}), cmd = plainMd({inner});
+  // Its scale and shift are f32 only.
+  for (size_t i = 1; i < op.in.size(); ++i)
+    if (op.in[i].dtype != DType::F32)
+      return nullptr;
+  if (op.in[0].dtype != op.out[0].dtype)
+    return nullptr;
+  memory::desc xmd = plainMd({outer, inner}, toDt(op.in[0].dtype)), cmd = plainMd({inner});
   bool bias = op.in.size() == 3;
   auto flags = dnnl::normalization_flags::use_scale;
   if (bias)
@@ -366,7 +555,9 @@ std::unique_ptr<Kernel> makeSoftmax(const OpInfo &op, DnnlEnv &env) {
   if (x.empty())
     return nullptr;
   int axis = int(op.attrs.axis < 0 ? op.attrs.axis + int64_t(x.size()) : op.attrs.axis);
-  memory::desc xmd = plainMd(toDims(x));
+  if (op.in[0].dtype != op.out[0].dtype)
+    return nullptr;
+  memory::desc xmd = plainMd(toDims(x), toDt(op.in[0].dtype));
   dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, xmd, axis);
   dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
   auto kernel = std::make_unique<DnnlKernel>(env);
@@ -378,30 +569,10 @@ std::unique_ptr<Kernel> makeSoftmax(const OpInfo &op, DnnlEnv &env) {
 
 std::unique_ptr<Kernel> makeEltwise(const OpInfo &op, DnnlEnv &env) {
   dnnl::algorithm alg;
-  float alpha = 0, beta = 0;
-  switch (op.kind) {
-  case OpKind::Relu: alg = dnnl::algorithm::eltwise_relu; break;
-  case OpKind::Tanh: alg = dnnl::algorithm::eltwise_tanh; break;
-  case OpKind::Sigmoid: alg = dnnl::algorithm::eltwise_logistic; break;
-  case OpKind::Exp: alg = dnnl::algorithm::eltwise_exp; break;
-  case OpKind::Log: alg = dnnl::algorithm::eltwise_log; break;
-  case OpKind::Sqrt: alg = dnnl::algorithm::eltwise_sqrt; break;
-  case OpKind::Abs: alg = dnnl::algorithm::eltwise_abs; break;
-  case OpKind::Neg: alg = dnnl::algorithm::eltwise_linear; alpha = -1; break;
-  case OpKind::Reciprocal: alg = dnnl::algorithm::eltwise_pow; alpha = 1; beta = -1; break;
-  case OpKind::Gelu:
-    alg = op.attrs.geluTanh ? dnnl::algorithm::eltwise_gelu_tanh : dnnl::algorithm::eltwise_gelu_erf;
-    break;
-  case OpKind::Clip:
-    alg = dnnl::algorithm::eltwise_clip_v2;
-    alpha = op.attrs.min.value_or(-std::numeric_limits<float>::infinity());
-    beta = op.attrs.max.value_or(std::numeric_limits<float>::infinity());
-    break;
-  default: return nullptr; // Erf, Identity: the reference is exact and cheap.
-  }
-  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))});
-  if (numElements(op.in[0].shape) == 0)
+  float alpha, beta;
+  if (!eltwiseAlg(op.kind, op.attrs, alg, alpha, beta) || op.in[0].dtype != op.out[0].dtype)
     return nullptr;
+  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))}, toDt(op.in[0].dtype));
   dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, md, alpha, beta);
   dnnl::eltwise_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
   auto kernel = std::make_unique<DnnlKernel>(env);
@@ -411,18 +582,25 @@ std::unique_ptr<Kernel> makeEltwise(const OpInfo &op, DnnlEnv &env) {
   return kernel;
 }
 
+/// A layout change (Identity between NCHW and NHWC, inserted by the planner)
+/// or a Cast between f32 and bf16, as a oneDNN reorder.
+std::unique_ptr<Kernel> makeReorder(const OpInfo &op, DnnlEnv &env) {
+  memory::dims d = toDims(op.in[0].shape);
+  memory::desc src = actMd(d, toDt(op.in[0].dtype), op.nhwcIn(0)),
+               dst = actMd(d, toDt(op.out[0].dtype), op.nhwcOut(0));
+  dnnl::reorder::primitive_desc pd(env.engine, src, env.engine, dst, userScratchpad());
+  auto kernel = std::make_unique<DnnlKernel>(env);
+  kernel->bind(DNNL_ARG_SRC, src, 0);
+  kernel->bind(DNNL_ARG_DST, dst, -1);
+  kernel->setPrimitive(dnnl::reorder(pd), pd);
+  return kernel;
+}
+
 std::unique_ptr<Kernel> makeBinary(const OpInfo &op, DnnlEnv &env) {
   dnnl::algorithm alg;
-  bool commutative = true;
-  switch (op.kind) {
-  case OpKind::Add: alg = dnnl::algorithm::binary_add; break;
-  case OpKind::Mul: alg = dnnl::algorithm::binary_mul; break;
-  case OpKind::Max: alg = dnnl::algorithm::binary_max; break;
-  case OpKind::Min: alg = dnnl::algorithm::binary_min; break;
-  case OpKind::Sub: alg = dnnl::algorithm::binary_sub; commutative = false; break;
-  case OpKind::Div: alg = dnnl::algorithm::binary_div; commutative = false; break;
-  default: return nullptr; // Pow
-  }
+  if (!binaryAlg(op.kind, alg))
+    return nullptr; // Pow
+  bool commutative = op.kind != OpKind::Sub && op.kind != OpKind::Div;
   const Shape &os = op.out[0].shape;
   if (numElements(os) == 0 || os.size() > 6)
     return nullptr;
@@ -437,7 +615,8 @@ std::unique_ptr<Kernel> makeBinary(const OpInfo &op, DnnlEnv &env) {
     std::swap(d0, d1);
     std::swap(src0, src1);
   }
-  memory::desc m0 = plainMd(d0), m1 = plainMd(d1), mo = plainMd(od);
+  memory::desc m0 = plainMd(d0, toDt(op.in[src0].dtype)), m1 = plainMd(d1, toDt(op.in[src1].dtype)),
+               mo = plainMd(od, toDt(op.out[0].dtype));
   dnnl::binary::desc desc(alg, m0, m1, mo);
   dnnl::binary::primitive_desc pd(desc, userScratchpad(), env.engine);
   auto kernel = std::make_unique<DnnlKernel>(env);
@@ -455,6 +634,7 @@ public:
       : kernel_(std::move(k)), buf_(std::move(buf)) {}
   void run(const void *const *in, void *const *out) override { kernel_->run(in, out); }
   const char *backend() const override { return kernel_->backend(); }
+  std::string implementation() const override { return kernel_->implementation(); }
 
 private:
   std::unique_ptr<Kernel> kernel_;
@@ -464,17 +644,26 @@ private:
 } // namespace
 
 std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const void *> &constIn,
-                                       DnnlEnv &env) {
+                                       DnnlEnv &env, bool probe) {
+  struct ProbeScope {
+    bool old = tProbe;
+    explicit ProbeScope(bool p) { tProbe = p; }
+    ~ProbeScope() { tProbe = old; }
+  } scope(probe);
+  // f32 and bf16 only; Gemm's C and the normalizations' parameters are
+  // checked by their builders.
   for (const TensorType &t : op.in)
-    if (t.dtype != DType::F32)
+    if (toDt(t.dtype) == dt::undef)
       return nullptr;
   for (const TensorType &t : op.out)
-    if (t.dtype != DType::F32 || numElements(t.shape) == 0)
+    if (toDt(t.dtype) == dt::undef || numElements(t.shape) == 0)
       return nullptr;
   enterDnnlThread(env);
   std::vector<float> buf;
   std::unique_ptr<Kernel> k;
-  if (isBinary(op.kind))
+  if (op.kind == OpKind::Cast || (op.kind == OpKind::Identity && op.nhwcIn(0) != op.nhwcOut(0)))
+    k = makeReorder(op, env);
+  else if (isBinary(op.kind))
     k = makeBinary(op, env);
   else if (isUnary(op.kind))
     k = makeEltwise(op, env);

@@ -61,7 +61,7 @@ struct DnnlEnv {};
 std::shared_ptr<DnnlEnv> makeDnnlEnv(int) { return nullptr; }
 void enterDnnlThread(DnnlEnv &) {}
 std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &, const std::vector<const void *> &,
-                                       DnnlEnv &) {
+                                       DnnlEnv &, bool) {
   return nullptr;
 }
 #endif

@@ -15,12 +15,31 @@
 
 namespace neuron::rt {
 
+/// An elementwise op applied to a kernel's result before it is stored (a
+/// oneDNN post-op), placed there by the stage planner's fusion.
+struct PostOp {
+  /// A unary op (Relu, Gelu, Clip, ...) or a binary one (Add, Sub, Mul, Div,
+  /// Max, Min) whose other operand is `scalar` or kernel input `input`.
+  OpKind kind = OpKind::Relu;
+  OpAttrs attrs;     ///< Clip bounds, the Gelu form.
+  int input = -1;    ///< Binary: the other operand's kernel input index.
+  float scalar = 0;  ///< Binary with input == -1: the other operand.
+  bool resultFirst = true; ///< Binary: result op other (else other op result).
+};
+
 /// Everything a kernel needs to know about one op, with static types.
 struct OpInfo {
   OpKind kind = OpKind::Identity;
   std::string name;
   OpAttrs attrs;
   std::vector<TensorType> in, out;
+  /// Fused post-ops, in order (oneDNN kernels only).
+  std::vector<PostOp> post;
+  /// Per input / output: true when the 4-D tensor is stored channels-last
+  /// (NHWC) instead of the graph's NCHW (oneDNN kernels only).
+  std::vector<bool> inNhwc, outNhwc;
+  bool nhwcIn(size_t i) const { return i < inNhwc.size() && inNhwc[i]; }
+  bool nhwcOut(size_t i) const { return i < outNhwc.size() && outNhwc[i]; }
 };
 
 /// A prepared op: run() reads `in[i]` and writes `out[j]`, whose sizes and
@@ -32,6 +51,8 @@ public:
   virtual void run(const void *const *in, void *const *out) = 0;
   /// "reference" or "onednn".
   virtual const char *backend() const = 0;
+  /// The implementation oneDNN chose (e.g. "brg:avx512_core"), for profiles.
+  virtual std::string implementation() const { return backend(); }
 };
 
 /// Runs the plain C++ reference implementation of `op`.
@@ -46,10 +67,12 @@ std::shared_ptr<DnnlEnv> makeDnnlEnv(int numThreads);
 void enterDnnlThread(DnnlEnv &env);
 /// Returns a oneDNN kernel for `op`, or null when oneDNN has none for this
 /// op and dtype. `constIn[i]` is the data of input i when it is a weight or
-/// constant known at load (so it can be pre-packed), otherwise null.
+/// constant known at load (so it can be pre-packed), otherwise null. With
+/// `probe`, only checks that the kernel can be made: constants are not
+/// packed and the result must not be run. May throw (oneDNN rejects).
 std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op,
                                        const std::vector<const void *> &constIn,
-                                       DnnlEnv &env);
+                                       DnnlEnv &env, bool probe = false);
 
 // Reference kernels by family (RefElementwise.cpp, RefLinalg.cpp, ...).
 void refBinary(const OpInfo &op, const void *const *in, void *const *out);

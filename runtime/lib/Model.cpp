@@ -41,6 +41,13 @@ std::vector<std::vector<std::string>> Model::kernelBackends() const {
   return result;
 }
 
+std::vector<std::vector<std::string>> Model::kernelPlan() const {
+  std::vector<std::vector<std::string>> result;
+  for (const auto &stage : stages_)
+    result.push_back(stage->planDescription());
+  return result;
+}
+
 static std::string typeStr(DType d, const Shape &s) {
   return std::string(dtypeName(d)) + formatShape(s);
 }

@@ -59,9 +59,14 @@ public:
   const Artifact &artifact() const { return *artifact_; }
   /// Number of stages.
   size_t numStages() const;
-  /// The kernel backend chosen for each op of each stage ("onednn" or
-  /// "reference"), for tools and tests.
+  /// The kernel backend chosen for each op of each stage ("onednn",
+  /// "reference", or "view" for a reshape that became an alias), for tools
+  /// and tests.
   std::vector<std::vector<std::string>> kernelBackends() const;
+  /// Per stage, one line per kernel after load-time planning: the ops it
+  /// computes joined by '+' (fusion), " [nhwc]" for channels-last, and its
+  /// backend, e.g. "conv+batch_norm+relu [nhwc] (onednn)".
+  std::vector<std::vector<std::string>> kernelPlan() const;
 
   /// Runs one request. Each input must match inputs() in dtype and shape;
   /// they are read in place (never copied or written). Returns owned outputs.

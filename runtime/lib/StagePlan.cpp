@@ -1,0 +1,567 @@
+//===- StagePlan.cpp - fusion, layouts, views and arena planning ----------===//
+#include "StagePlan.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <numeric>
+
+namespace neuron::rt {
+namespace {
+
+/// At most this many ops are fused into one kernel's post-ops.
+constexpr size_t kMaxPostOps = 8;
+
+/// A tensor of the plan.
+struct PT {
+  TensorType type;
+  TensorKind kind = TensorKind::Arena;
+  const void *fixed = nullptr;
+  uint32_t inputIndex = 0;
+  bool stageOutput = false;
+  bool nhwc = false;
+  int alias = -1; ///< The tensor whose bytes these are (a view).
+  int producer = -1; ///< Node index; -1 for inputs, weights, constants.
+};
+
+/// One op of the program being rewritten.
+struct Node {
+  OpInfo info;
+  std::vector<uint32_t> in, out;
+  std::vector<uint32_t> sources;
+  bool alive = true;
+};
+
+/// The planner could not make a kernel for a node it rewrote: plan again
+/// with fewer rewrites.
+struct Retry {};
+
+std::shared_ptr<uint8_t> alignedBuffer(uint64_t bytes) {
+  void *p = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+  if (!p)
+    throw Error("cannot allocate " + std::to_string(bytes) + " bytes for folded weights");
+  return std::shared_ptr<uint8_t>(static_cast<uint8_t *>(p), [](uint8_t *q) { std::free(q); });
+}
+
+bool isViewOp(OpKind k) {
+  return k == OpKind::Reshape || k == OpKind::Flatten || k == OpKind::Squeeze ||
+         k == OpKind::Unsqueeze;
+}
+
+/// Ops with an NHWC form whose input 0 and output 0 share that layout.
+bool isLayoutAware(OpKind k) {
+  return k == OpKind::Conv || k == OpKind::MaxPool || k == OpKind::AveragePool ||
+         k == OpKind::BatchNorm || k == OpKind::GlobalAveragePool;
+}
+
+class Planner {
+public:
+  Planner(const StageDesc &s, const std::vector<const void *> &fixed, DnnlEnv *dnnl,
+          bool fuse, bool layouts)
+      : s_(s), dnnl_(dnnl), fuse_(fuse && dnnl), layouts_(layouts && dnnl) {
+    for (size_t i = 0; i < s.tensors.size(); ++i) {
+      const StageTensor &t = s.tensors[i];
+      PT p;
+      p.type = t.type;
+      p.kind = t.kind;
+      p.fixed = fixed[i];
+      p.inputIndex = t.inputIndex;
+      pt_.push_back(p);
+    }
+    for (uint32_t id : s.outputs)
+      pt_[id].stageOutput = true;
+    uses_.assign(pt_.size(), 0);
+    for (size_t i = 0; i < s.ops.size(); ++i) {
+      const OpDesc &op = s.ops[i];
+      Node n;
+      n.info.kind = op.kind;
+      n.info.name = op.name;
+      n.info.attrs = op.attrs;
+      for (uint32_t id : op.inputs) {
+        n.info.in.push_back(pt_[id].type);
+        ++uses_[id];
+      }
+      for (uint32_t id : op.outputs) {
+        n.info.out.push_back(pt_[id].type);
+        pt_[id].producer = int(i);
+      }
+      n.info.attrs.castTo = n.info.out[0].dtype;
+      if (op.kind == OpKind::Reshape)
+        n.info.attrs.shape = n.info.out[0].shape;
+      n.in = op.inputs;
+      n.out = op.outputs;
+      n.sources = {uint32_t(i)};
+      nodes_.push_back(std::move(n));
+    }
+  }
+
+  StagePlan run() {
+    if (fuse_)
+      fuse();
+    if (layouts_) {
+      chooseLayouts();
+      insertReorders();
+    }
+    makeViews();
+    StagePlan plan;
+    makeKernels(plan);
+    planArena(plan);
+    return plan;
+  }
+
+private:
+  uint32_t addTensor(const TensorType &type, TensorKind kind, const void *fixed = nullptr) {
+    PT p;
+    p.type = type;
+    p.kind = kind;
+    p.fixed = fixed;
+    pt_.push_back(p);
+    uses_.push_back(0);
+    return uint32_t(pt_.size() - 1);
+  }
+
+  std::vector<const void *> constIn(const Node &n) const {
+    std::vector<const void *> c;
+    for (uint32_t id : n.in)
+      c.push_back(pt_[id].fixed);
+    return c;
+  }
+
+  bool probe(const Node &n) const {
+    try {
+      return makeDnnlKernel(n.info, constIn(n), *dnnl_, /*probe=*/true) != nullptr;
+    } catch (const std::exception &) {
+      return false;
+    }
+  }
+
+  /// The only live consumer of tensor t, or -1.
+  int soleConsumer(uint32_t t, size_t after) const {
+    if (uses_[t] != 1 || pt_[t].stageOutput)
+      return -1;
+    for (size_t j = after + 1; j < nodes_.size(); ++j) {
+      if (!nodes_[j].alive)
+        continue;
+      for (uint32_t id : nodes_[j].in)
+        if (id == t)
+          return int(j);
+    }
+    return -1;
+  }
+
+  /// True when tensor t exists before node h runs.
+  bool availableAt(uint32_t t, size_t h) const {
+    return pt_[t].producer < 0 || pt_[t].producer < int(h);
+  }
+
+  /// Folds inference BatchNorm `bn` (consuming conv's result) into the
+  /// weights and bias of `conv`: W'[o] = W[o] * s[o], b'[o] = (b[o] - mean[o])
+  /// * s[o] + shift[o] with s = scale / sqrt(var + eps).
+  bool foldBatchNorm(Node &conv, const Node &bn) {
+    if (!conv.info.post.empty() || conv.info.in[0].dtype != DType::F32 ||
+        conv.info.in[1].dtype != DType::F32 || !pt_[conv.in[1]].fixed ||
+        (conv.in.size() == 3 && !pt_[conv.in[2]].fixed) || bn.in[0] != conv.out[0])
+      return false;
+    for (size_t i = 1; i < 5; ++i)
+      if (!pt_[bn.in[i]].fixed || bn.info.in[i].dtype != DType::F32)
+        return false;
+    const Shape &w = conv.info.in[1].shape;
+    int64_t oc = w[0];
+    if (int64_t(numElements(bn.info.in[1].shape)) != oc)
+      return false;
+    uint64_t per = numElements(w) / uint64_t(oc);
+    auto param = [&](size_t i) { return static_cast<const float *>(pt_[bn.in[i]].fixed); };
+    const float *scale = param(1), *shift = param(2), *mean = param(3), *var = param(4);
+    const float *W = static_cast<const float *>(pt_[conv.in[1]].fixed);
+    const float *b = conv.in.size() == 3 ? static_cast<const float *>(pt_[conv.in[2]].fixed) : nullptr;
+    auto wbuf = alignedBuffer(numElements(w) * 4), bbuf = alignedBuffer(uint64_t(oc) * 4);
+    float *W2 = reinterpret_cast<float *>(wbuf.get()), *b2 = reinterpret_cast<float *>(bbuf.get());
+    for (int64_t o = 0; o < oc; ++o) {
+      float sc = scale[o] / std::sqrt(var[o] + bn.info.attrs.epsilon);
+      for (uint64_t k = 0; k < per; ++k)
+        W2[o * per + k] = W[o * per + k] * sc;
+      b2[o] = ((b ? b[o] : 0.0f) - mean[o]) * sc + shift[o];
+    }
+    owned_.push_back(wbuf);
+    owned_.push_back(bbuf);
+    uint32_t wid = addTensor(conv.info.in[1], TensorKind::Weight, wbuf.get());
+    uint32_t bid = addTensor({DType::F32, {oc}}, TensorKind::Weight, bbuf.get());
+    conv.in.resize(2);
+    conv.info.in.resize(2);
+    conv.in[1] = wid;
+    conv.in.push_back(bid);
+    conv.info.in[1] = pt_[wid].type;
+    conv.info.in.push_back(pt_[bid].type);
+    uses_[wid] = uses_[bid] = 1;
+    return true;
+  }
+
+  /// Tries to absorb node j (the sole consumer of h's result t) into h.
+  /// Returns the grown node, or nothing.
+  bool absorb(Node &h, size_t hi, const Node &j, uint32_t t) {
+    const OpInfo &ji = j.info;
+    if (j.out.size() != 1 || h.info.post.size() >= kMaxPostOps)
+      return false;
+    if (ji.kind == OpKind::BatchNorm)
+      return h.info.kind == OpKind::Conv && foldBatchNorm(h, j);
+    if (!isFloat(ji.out[0].dtype) || ji.out[0].dtype != h.info.out[0].dtype)
+      return false;
+    if (isUnary(ji.kind)) {
+      if (ji.kind == OpKind::Identity || ji.kind == OpKind::Erf)
+        return false;
+      h.info.post.push_back({ji.kind, ji.attrs});
+      return true;
+    }
+    if (!isBinary(ji.kind) || ji.kind == OpKind::Pow || j.in.size() != 2 ||
+        j.in[0] == j.in[1] || ji.out[0].shape != h.info.out[0].shape)
+      return false;
+    bool first = j.in[0] == t;
+    uint32_t other = first ? j.in[1] : j.in[0];
+    const PT &o = pt_[other];
+    PostOp p;
+    p.kind = ji.kind;
+    p.resultFirst = first;
+    if (o.fixed && numElements(o.type.shape) == 1 && o.type.dtype == DType::F32) {
+      p.scalar = *static_cast<const float *>(o.fixed);
+    } else {
+      if (!availableAt(other, hi) || !isFloat(o.type.dtype))
+        return false;
+      p.input = int(h.in.size());
+      h.in.push_back(other);
+      h.info.in.push_back(o.type);
+    }
+    h.info.post.push_back(p);
+    return true;
+  }
+
+  void fuse() {
+    for (size_t hi = 0; hi < nodes_.size(); ++hi) {
+      Node &h = nodes_[hi];
+      OpKind k = h.info.kind;
+      if (!h.alive || (k != OpKind::MatMul && k != OpKind::Gemm && k != OpKind::Conv) ||
+          h.out.size() != 1 || !isFloat(h.info.out[0].dtype))
+        continue;
+      while (true) {
+        uint32_t t = h.out[0];
+        int ji = soleConsumer(t, hi);
+        if (ji < 0)
+          break;
+        Node &j = nodes_[ji];
+        Node grown = h;
+        size_t ownedBefore = owned_.size(), tensorsBefore = pt_.size();
+        if (!absorb(grown, hi, j, t) || !probe(grown)) {
+          owned_.resize(ownedBefore);
+          pt_.resize(tensorsBefore);
+          uses_.resize(tensorsBefore);
+          break;
+        }
+        grown.out = j.out;
+        grown.info.out = j.info.out;
+        grown.sources.insert(grown.sources.end(), j.sources.begin(), j.sources.end());
+        for (uint32_t id : j.out)
+          pt_[id].producer = int(hi);
+        h = std::move(grown);
+        j.alive = false;
+      }
+    }
+  }
+
+  // Union-find over tensor ids, for the layout classes.
+  int find(std::vector<int> &parent, int x) {
+    while (parent[x] != x)
+      x = parent[x] = parent[parent[x]];
+    return x;
+  }
+
+  /// Chooses NHWC for the classes of 4-D activations (tensors joined by
+  /// elementwise ops, which do not care about layout) that convolutions
+  /// produce, unless a member is a stage input or output.
+  void chooseLayouts() {
+    std::vector<int> parent(pt_.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    auto join = [&](uint32_t a, uint32_t b) { parent[find(parent, a)] = find(parent, b); };
+    std::vector<bool> flatNode(nodes_.size(), false);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node &n = nodes_[i];
+      if (!n.alive)
+        continue;
+      const OpInfo &f = n.info;
+      bool flat = false;
+      if ((isUnary(f.kind) || f.kind == OpKind::Cast) && n.in.size() == 1 && n.out.size() == 1)
+        flat = true;
+      else if (isBinary(f.kind) && n.in.size() == 2 && f.in[0].shape == f.out[0].shape &&
+               f.in[1].shape == f.out[0].shape)
+        flat = true;
+      if (flat) {
+        flatNode[i] = true;
+        for (uint32_t id : n.in)
+          join(id, n.out[0]);
+      }
+      if (isLayoutAware(f.kind))
+        for (const PostOp &p : f.post)
+          if (p.input >= 0 && f.in[p.input].shape == f.out[0].shape)
+            join(n.in[p.input], n.out[0]);
+    }
+    std::map<int, bool> ok, hasConv;
+    for (size_t t = 0; t < pt_.size(); ++t) {
+      int c = find(parent, int(t));
+      const PT &p = pt_[t];
+      bool good = p.kind == TensorKind::Arena && !p.stageOutput && p.type.shape.size() == 4 &&
+                  isFloat(p.type.dtype) && numElements(p.type.shape) > 0;
+      if (good && p.producer >= 0) {
+        OpKind pk = nodes_[p.producer].info.kind;
+        good = flatNode[p.producer] ||
+               (isLayoutAware(pk) && pk != OpKind::GlobalAveragePool);
+        if (pk == OpKind::Conv)
+          hasConv[c] = true;
+      } else if (good) {
+        good = false;
+      }
+      auto it = ok.find(c);
+      ok[c] = (it == ok.end() ? true : it->second) && good;
+    }
+    // Tensors nothing produces or consumes (dead after fusion) are in
+    // classes of their own and never matter.
+    for (size_t t = 0; t < pt_.size(); ++t) {
+      int c = find(parent, int(t));
+      pt_[t].nhwc = ok[c] && hasConv[c];
+    }
+  }
+
+  /// Sets each node's layouts and inserts reorders where a tensor's layout
+  /// is not the one its consumer reads.
+  void insertReorders() {
+    std::vector<Node> out;
+    std::map<std::pair<uint32_t, bool>, uint32_t> converted; // (tensor, nhwc) -> copy
+    std::vector<int> remap(nodes_.size(), -1);
+    auto convert = [&](uint32_t id, bool nhwc) -> uint32_t {
+      if (pt_[id].nhwc == nhwc)
+        return id;
+      auto key = std::make_pair(id, nhwc);
+      auto it = converted.find(key);
+      if (it != converted.end())
+        return it->second;
+      uint32_t copy = addTensor(pt_[id].type, TensorKind::Arena);
+      pt_[copy].nhwc = nhwc;
+      Node r;
+      r.info.kind = OpKind::Identity;
+      r.info.name = "reorder";
+      r.info.in = {pt_[id].type};
+      r.info.out = {pt_[id].type};
+      r.info.attrs.castTo = pt_[id].type.dtype;
+      r.info.inNhwc = {pt_[id].nhwc};
+      r.info.outNhwc = {nhwc};
+      r.in = {id};
+      r.out = {copy};
+      pt_[copy].producer = int(out.size());
+      out.push_back(std::move(r));
+      converted[key] = copy;
+      return copy;
+    };
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      Node n = nodes_[i];
+      if (!n.alive)
+        continue;
+      OpInfo &f = n.info;
+      if (isLayoutAware(f.kind)) {
+        // Computes in the layout of its input for a global pool (its [N, C,
+        // 1, 1] result has the same bytes either way), else of its result.
+        bool L = f.kind == OpKind::GlobalAveragePool ? pt_[n.in[0]].nhwc : pt_[n.out[0]].nhwc;
+        n.in[0] = convert(n.in[0], L);
+        f.inNhwc.assign(n.in.size(), false);
+        f.inNhwc[0] = L;
+        for (const PostOp &p : f.post)
+          if (p.input >= 0)
+            f.inNhwc[p.input] = pt_[n.in[p.input]].nhwc;
+        f.outNhwc = {L};
+        if (f.kind == OpKind::GlobalAveragePool)
+          pt_[n.out[0]].nhwc = false; // Same bytes: readers take it as NCHW.
+      } else {
+        bool flat = (isUnary(f.kind) || f.kind == OpKind::Cast) && n.in.size() == 1;
+        flat = flat || (isBinary(f.kind) && n.in.size() == 2 && f.in[0].shape == f.out[0].shape &&
+                        f.in[1].shape == f.out[0].shape);
+        if (flat && !n.out.empty() && pt_[n.out[0]].nhwc) {
+          // Same class: same layout throughout; a reorder (Cast) needs to know it.
+          f.inNhwc.assign(n.in.size(), true);
+          f.outNhwc = {true};
+        } else {
+          for (uint32_t &id : n.in)
+            if (pt_[id].nhwc)
+              id = convert(id, false);
+        }
+      }
+      for (uint32_t id : n.out)
+        pt_[id].producer = int(out.size());
+      out.push_back(std::move(n));
+    }
+    nodes_ = std::move(out);
+  }
+
+  uint32_t root(uint32_t id) const {
+    while (pt_[id].alias >= 0)
+      id = uint32_t(pt_[id].alias);
+    return id;
+  }
+
+  /// Reshape-like ops become views of their input.
+  void makeViews() {
+    for (Node &n : nodes_) {
+      if (!n.alive || !isViewOp(n.info.kind) || n.in.empty() || n.out.size() != 1)
+        continue;
+      uint32_t x = n.in[0], y = n.out[0];
+      uint32_t r = root(x);
+      if (pt_[x].nhwc || pt_[y].nhwc)
+        continue;
+      // A stage output must not point into the previous stage's buffers,
+      // which the pipeline recycles once this stage has run.
+      if (pt_[r].kind == TensorKind::Input && pt_[y].stageOutput)
+        continue;
+      pt_[y].alias = int(x);
+      n.alive = false;
+      for (uint32_t src : n.sources)
+        viewOps_.push_back(src);
+    }
+  }
+
+  void makeKernels(StagePlan &plan) {
+    plan.opBackend.assign(s_.ops.size(), "reference");
+    for (uint32_t v : viewOps_)
+      plan.opBackend[v] = "view";
+    for (Node &n : nodes_) {
+      if (!n.alive)
+        continue;
+      bool rewritten = !n.info.post.empty();
+      for (bool b : n.info.inNhwc)
+        rewritten = rewritten || b;
+      for (bool b : n.info.outNhwc)
+        rewritten = rewritten || b;
+      std::unique_ptr<Kernel> kernel;
+      if (dnnl_) {
+        try {
+          kernel = makeDnnlKernel(n.info, constIn(n), *dnnl_);
+        } catch (const std::exception &) {
+          kernel = nullptr; // oneDNN may reject an unusual configuration.
+        }
+      }
+      if (!kernel && rewritten)
+        throw Retry{};
+      if (!kernel)
+        kernel = makeReferenceKernel(n.info);
+      for (uint32_t src : n.sources)
+        plan.opBackend[src] = kernel->backend();
+      PlanStep step;
+      step.kernel = std::move(kernel);
+      step.inputs = n.in;
+      step.outputs = n.out;
+      step.sources = n.sources;
+      for (size_t i = 0; i < n.sources.size(); ++i)
+        step.label += (i ? "+" : "") + std::string(opKindName(s_.ops[n.sources[i]].kind));
+      if (n.sources.empty())
+        step.label = n.info.kind == OpKind::Identity ? "reorder" : opKindName(n.info.kind);
+      bool nhwc = false;
+      for (bool b : n.info.outNhwc)
+        nhwc = nhwc || b;
+      if (nhwc)
+        step.label += " [nhwc]";
+      plan.steps.push_back(std::move(step));
+    }
+  }
+
+  /// Lifetime-based first-fit over the tensors the program still uses.
+  void planArena(StagePlan &plan) {
+    size_t n = pt_.size();
+    std::vector<int> first(n, INT_MAX), last(n, -1);
+    auto touch = [&](uint32_t id, int step) {
+      uint32_t r = root(id);
+      first[r] = std::min(first[r], step);
+      last[r] = std::max(last[r], step);
+    };
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      for (uint32_t id : plan.steps[i].inputs)
+        touch(id, int(i));
+      for (uint32_t id : plan.steps[i].outputs)
+        touch(id, int(i));
+    }
+    for (uint32_t id : s_.outputs)
+      touch(id, INT_MAX - 1);
+    struct Item {
+      uint32_t id;
+      uint64_t size;
+    };
+    std::vector<Item> items;
+    for (uint32_t t = 0; t < n; ++t)
+      if (pt_[t].kind == TensorKind::Arena && pt_[t].alias < 0 && last[t] >= 0)
+        items.push_back({t, (numElements(pt_[t].type.shape) * dtypeSize(pt_[t].type.dtype) + 63) /
+                                64 * 64});
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return a.size > b.size; });
+    std::vector<uint64_t> offset(n, 0);
+    std::vector<Item> placed;
+    uint64_t total = 0;
+    for (const Item &it : items) {
+      std::vector<std::pair<uint64_t, uint64_t>> busy;
+      for (const Item &p : placed)
+        if (first[p.id] <= last[it.id] && first[it.id] <= last[p.id])
+          busy.push_back({offset[p.id], offset[p.id] + p.size});
+      std::sort(busy.begin(), busy.end());
+      uint64_t at = 0;
+      for (const auto &[b, e] : busy) {
+        if (at + it.size <= b)
+          break;
+        at = std::max(at, e);
+      }
+      offset[it.id] = at;
+      total = std::max(total, at + it.size);
+      placed.push_back(it);
+    }
+    plan.arenaSize = total;
+    plan.slots.resize(n);
+    for (uint32_t t = 0; t < n; ++t) {
+      PlanSlot &sl = plan.slots[t];
+      const PT &p = pt_[t];
+      if (p.alias >= 0) {
+        sl.where = PlanSlot::Alias;
+        sl.aliasOf = root(t);
+      } else if (p.kind == TensorKind::Input) {
+        sl.where = PlanSlot::Input;
+        sl.inputIndex = p.inputIndex;
+      } else if (p.kind == TensorKind::Arena) {
+        sl.where = PlanSlot::Arena;
+        sl.offset = offset[t];
+      } else {
+        sl.where = PlanSlot::Fixed;
+        sl.fixed = p.fixed;
+      }
+    }
+    plan.owned = owned_;
+  }
+
+  const StageDesc &s_;
+  DnnlEnv *dnnl_;
+  bool fuse_, layouts_;
+  std::vector<PT> pt_;
+  std::vector<int> uses_;
+  std::vector<Node> nodes_;
+  std::vector<std::shared_ptr<uint8_t>> owned_;
+  std::vector<uint32_t> viewOps_;
+};
+
+} // namespace
+
+StagePlan planStage(const StageDesc &s, const std::vector<const void *> &fixed, DnnlEnv *dnnl) {
+  // A rewrite oneDNN turns down at the last moment falls back to a plan
+  // with fewer rewrites rather than failing the load.
+  const bool attempts[][2] = {{true, true}, {true, false}, {false, false}};
+  for (const auto &a : attempts) {
+    try {
+      return Planner(s, fixed, dnnl, a[0], a[1]).run();
+    } catch (const Retry &) {
+    }
+  }
+  throw Error("stage " + std::to_string(s.index) + ": no kernel plan could be made");
+}
+
+} // namespace neuron::rt

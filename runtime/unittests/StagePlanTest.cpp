@@ -1,0 +1,259 @@
+//===- StagePlanTest.cpp - load-time fusion, layouts and views ------------===//
+//
+// Each test builds a small stage, loads it with the reference backend (which
+// runs the ops as written) and with oneDNN (which plans: fuses, changes
+// layouts, turns reshapes into views, re-plans the arena), checks that the
+// plan did what the rule says, and that both give the same numbers.
+//
+//===----------------------------------------------------------------------===//
+#include "neuron/runtime/ArtifactWriter.h"
+#include "neuron/runtime/Compare.h"
+#include "neuron/runtime/Model.h"
+#include "neuron/runtime/TestArtifacts.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+using namespace neuron::rt;
+using namespace neuron::rt::testkit;
+
+namespace {
+
+struct Built {
+  std::shared_ptr<const Artifact> artifact;
+  std::vector<HostTensor> inputs;
+};
+
+/// Builds a one-stage artifact: `body` adds ops to the stage given its
+/// input ids and returns the tensors to output.
+Built build(const std::vector<TensorType> &inputTypes,
+            const std::function<std::vector<uint32_t>(StageBuilder &, std::vector<uint32_t>,
+                                                      std::mt19937 &)> &body) {
+  std::mt19937 rng(7);
+  ArtifactWriter w("plan");
+  StageBuilder &s = w.addStage(0);
+  std::vector<uint32_t> ins;
+  Built b;
+  for (size_t i = 0; i < inputTypes.size(); ++i) {
+    uint32_t x = w.addInput("x" + std::to_string(i), inputTypes[i]);
+    ins.push_back(s.addInput(ValueRef::pipelineInput(x)));
+    b.inputs.push_back(randomTensor(inputTypes[i].dtype, inputTypes[i].shape, rng));
+  }
+  std::vector<uint32_t> outs = body(s, ins, rng);
+  for (size_t i = 0; i < outs.size(); ++i)
+    w.addOutput("y" + std::to_string(i), ValueRef::stageOutput(0, s.addOutput(outs[i])));
+  b.artifact = Artifact::fromBytes(w.finish());
+  return b;
+}
+
+uint32_t weight(StageBuilder &s, const std::string &name, Shape shape, std::mt19937 &rng,
+                double lo = -0.5, double hi = 0.5) {
+  HostTensor t = randomTensor(DType::F32, shape, rng, lo, hi);
+  return s.addWeight(name, {DType::F32, shape}, t.data());
+}
+
+uint32_t scalar(StageBuilder &s, float v) {
+  return s.addConstant("c", {DType::F32, {}}, &v);
+}
+
+/// Runs both backends, compares every output and returns the oneDNN model.
+Model runBoth(const Built &b) {
+  Model ref = Model::load(b.artifact, {KernelBackend::Reference, 1});
+  Model fast = Model::load(b.artifact, {KernelBackend::Auto, 1});
+  auto want = ref.run(b.inputs), got = fast.run(b.inputs);
+  EXPECT_EQ(want.size(), got.size());
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    CompareResult r = compareTensors(got[i], want[i], 1e-4, 1e-5);
+    EXPECT_TRUE(r.ok) << "output " << i << ": " << r.problem << " " << r.mismatches
+                      << " mismatches, worst at " << formatShape(r.worstPosition) << ": got "
+                      << r.got << " expected " << r.expected;
+  }
+  // Running twice reuses the planned arena: the results must not change.
+  auto again = fast.run(b.inputs);
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(compareTensors(again[i], got[i], 0, 0).ok) << "second run, output " << i;
+  // The reference backend runs the program as written.
+  auto refPlan = ref.kernelPlan();
+  for (const std::string &line : refPlan[0])
+    EXPECT_EQ(line.find('+'), std::string::npos) << line;
+  return fast;
+}
+
+bool hasStep(const Model &m, const std::string &text) {
+  auto plan = m.kernelPlan();
+  for (const std::string &line : plan[0])
+    if (line.find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string planText(const Model &m) {
+  std::string s;
+  auto plan = m.kernelPlan();
+  for (const std::string &line : plan[0])
+    s += "  " + line + "\n";
+  return s;
+}
+
+OpAttrs convAttrs(int64_t k, int64_t stride) {
+  OpAttrs a = defaultAttrs(OpKind::Conv);
+  a.kernelShape = {k, k};
+  a.strides = {stride, stride};
+  int64_t p = k / 2;
+  a.pads = {p, p, p, p};
+  return a;
+}
+
+uint32_t batchNorm(StageBuilder &s, uint32_t x, int64_t c, std::mt19937 &rng,
+                   const std::string &name) {
+  uint32_t scale = weight(s, name + ".scale", {c}, rng, 0.5, 1.5);
+  uint32_t shift = weight(s, name + ".shift", {c}, rng);
+  uint32_t mean = weight(s, name + ".mean", {c}, rng);
+  uint32_t var = weight(s, name + ".var", {c}, rng, 0.5, 2.0);
+  return s.addOp(OpKind::BatchNorm, {x, scale, shift, mean, var}, std::nullopt, name);
+}
+
+#ifdef NEURON_RUNTIME_HAVE_DNNL
+
+// A ResNet basic block with a downsampling shortcut, then a flatten.
+TEST(StagePlanTest, ResidualBlockFusesBatchNormActivationAndAdd) {
+  Built b = build({{DType::F32, {1, 8, 12, 12}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                     std::mt19937 &rng) {
+    uint32_t x = in[0];
+    uint32_t c1 = s.addOp(OpKind::Conv, {x, weight(s, "w1", {16, 8, 3, 3}, rng),
+                                         weight(s, "b1", {16}, rng)},
+                          convAttrs(3, 2));
+    uint32_t a = s.addOp(OpKind::Relu, {batchNorm(s, c1, 16, rng, "bn1")});
+    uint32_t c2 = s.addOp(OpKind::Conv, {a, weight(s, "w2", {16, 16, 3, 3}, rng)}, convAttrs(3, 1));
+    uint32_t b2 = batchNorm(s, c2, 16, rng, "bn2");
+    uint32_t d = s.addOp(OpKind::Conv, {x, weight(s, "wd", {16, 8, 1, 1}, rng)}, convAttrs(1, 2));
+    uint32_t sum = s.addOp(OpKind::Add, {b2, batchNorm(s, d, 16, rng, "bnd")});
+    uint32_t r = s.addOp(OpKind::Relu, {sum});
+    OpAttrs flat = defaultAttrs(OpKind::Flatten);
+    return std::vector<uint32_t>{s.addOp(OpKind::Flatten, {r}, flat)};
+  });
+  Model m = runBoth(b);
+  std::string plan = planText(m);
+  EXPECT_TRUE(hasStep(m, "conv+batch_norm+relu [nhwc]")) << plan;
+  // The add joins the later of its two producers (the shortcut conv).
+  EXPECT_TRUE(hasStep(m, "conv+batch_norm+add+relu [nhwc]")) << plan;
+  // NCHW input to NHWC, and back before the flatten.
+  EXPECT_TRUE(hasStep(m, "reorder [nhwc]")) << plan;
+  EXPECT_EQ(m.kernelPlan()[0].size(), 5u) << plan;
+  EXPECT_EQ(m.kernelBackends()[0].back(), "view");
+}
+
+// A transformer feed-forward tail: matmul, bias, gelu, residual add.
+TEST(StagePlanTest, MatMulAbsorbsBiasActivationAndResidual) {
+  Built b = build({{DType::F32, {2, 16, 32}}, {DType::F32, {2, 16, 48}}},
+                  [](StageBuilder &s, std::vector<uint32_t> in, std::mt19937 &rng) {
+                    uint32_t m = s.addOp(OpKind::MatMul, {in[0], weight(s, "w", {32, 48}, rng)});
+                    uint32_t bias = s.addOp(OpKind::Add, {m, weight(s, "b", {48}, rng)});
+                    uint32_t g = s.addOp(OpKind::Gelu, {bias});
+                    return std::vector<uint32_t>{s.addOp(OpKind::Add, {in[1], g})};
+                  });
+  Model m = runBoth(b);
+  EXPECT_TRUE(hasStep(m, "matmul+add+gelu+add")) << planText(m);
+  EXPECT_EQ(m.kernelPlan()[0].size(), 1u) << planText(m);
+}
+
+// Attention scores: scaled by a constant, masked, then softmax.
+TEST(StagePlanTest, MatMulAbsorbsScaleAndMask) {
+  Built b = build({{DType::F32, {1, 2, 16, 8}}, {DType::F32, {1, 2, 8, 16}},
+                   {DType::F32, {1, 1, 1, 16}}},
+                  [](StageBuilder &s, std::vector<uint32_t> in, std::mt19937 &) {
+                    uint32_t m = s.addOp(OpKind::MatMul, {in[0], in[1]});
+                    uint32_t d = s.addOp(OpKind::Div, {m, scalar(s, 2.8284271f)});
+                    uint32_t k = s.addOp(OpKind::Add, {d, in[2]});
+                    return std::vector<uint32_t>{s.addOp(OpKind::Softmax, {k})};
+                  });
+  Model m = runBoth(b);
+  EXPECT_TRUE(hasStep(m, "matmul+div")) << planText(m);
+}
+
+// A result that is also a stage output, or read twice, is not fused away.
+TEST(StagePlanTest, SharedResultsAreNotFused) {
+  Built b = build({{DType::F32, {4, 32}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                             std::mt19937 &rng) {
+    uint32_t m = s.addOp(OpKind::MatMul, {in[0], weight(s, "w", {32, 32}, rng)});
+    uint32_t r = s.addOp(OpKind::Relu, {m});
+    uint32_t m2 = s.addOp(OpKind::MatMul, {r, weight(s, "w2", {32, 32}, rng)});
+    uint32_t t = s.addOp(OpKind::Tanh, {m2});
+    uint32_t sg = s.addOp(OpKind::Sigmoid, {m2});
+    return std::vector<uint32_t>{m, t, sg};
+  });
+  Model m = runBoth(b);
+  EXPECT_FALSE(hasStep(m, "+")) << planText(m);
+}
+
+// `c - matmul` and `c / matmul` have no post-op form; `matmul - c` has.
+TEST(StagePlanTest, OrderedBinaryOpsFuseOnlyWithTheResultFirst) {
+  Built b = build({{DType::F32, {4, 16}}, {DType::F32, {4, 16}}},
+                  [](StageBuilder &s, std::vector<uint32_t> in, std::mt19937 &rng) {
+                    uint32_t m = s.addOp(OpKind::MatMul, {in[0], weight(s, "w", {16, 16}, rng)});
+                    uint32_t d = s.addOp(OpKind::Sub, {in[1], m});
+                    uint32_t m2 = s.addOp(OpKind::MatMul, {d, weight(s, "w2", {16, 16}, rng)});
+                    uint32_t e = s.addOp(OpKind::Sub, {m2, in[1]});
+                    return std::vector<uint32_t>{e};
+                  });
+  Model m = runBoth(b);
+  std::vector<std::string> plan = m.kernelPlan()[0];
+  ASSERT_EQ(plan.size(), 3u) << planText(m);
+  EXPECT_EQ(plan[0].rfind("matmul (", 0), 0u) << planText(m);
+  EXPECT_EQ(plan[2].rfind("matmul+sub", 0), 0u) << planText(m);
+}
+
+// A reshape of a stage input that is itself a stage output stays a copy: a
+// view would point into the previous stage's recycled buffers.
+TEST(StagePlanTest, ViewsOfStageInputsAreNotStageOutputs) {
+  Built b = build({{DType::F32, {2, 6}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                            std::mt19937 &) {
+    OpAttrs r = defaultAttrs(OpKind::Reshape);
+    r.shape = {3, 4};
+    uint32_t out = s.addOp(OpKind::Reshape, {in[0]}, r);
+    r.shape = {12};
+    uint32_t inner = s.addOp(OpKind::Reshape, {in[0]}, r);
+    return std::vector<uint32_t>{out, s.addOp(OpKind::Relu, {inner})};
+  });
+  Model m = runBoth(b);
+  EXPECT_EQ(m.kernelBackends()[0][0], "reference");
+  EXPECT_EQ(m.kernelBackends()[0][1], "view");
+}
+
+#endif // NEURON_RUNTIME_HAVE_DNNL
+
+// Without oneDNN nothing is fused, but views and the re-planned arena still
+// apply and must give the same numbers as the compiler's plan.
+TEST(StagePlanTest, ReferencePlanKeepsEveryOp) {
+  Built b = build({{DType::F32, {3, 8}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                            std::mt19937 &rng) {
+    uint32_t m = s.addOp(OpKind::MatMul, {in[0], weight(s, "w", {8, 8}, rng)});
+    uint32_t a = s.addOp(OpKind::Relu, {m});
+    OpAttrs r = defaultAttrs(OpKind::Reshape);
+    r.shape = {24};
+    uint32_t v = s.addOp(OpKind::Reshape, {a}, r);
+    return std::vector<uint32_t>{s.addOp(OpKind::Neg, {v})};
+  });
+  Model ref = Model::load(b.artifact, {KernelBackend::Reference, 1});
+  EXPECT_EQ(ref.kernelPlan()[0].size(), 3u);
+  EXPECT_EQ(ref.kernelBackends()[0][2], "view");
+  auto out = ref.run(b.inputs);
+  ASSERT_EQ(out.size(), 1u);
+  // -relu(x W) computed by hand.
+  const float *x = static_cast<const float *>(b.inputs[0].data());
+  std::mt19937 rng(7);
+  randomTensor(DType::F32, {3, 8}, rng); // The input drew first.
+  HostTensor w = randomTensor(DType::F32, {8, 8}, rng, -0.5, 0.5);
+  const float *W = static_cast<const float *>(w.data());
+  const float *y = static_cast<const float *>(out[0].data());
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 8; ++j) {
+      float acc = 0;
+      for (int k = 0; k < 8; ++k)
+        acc += x[i * 8 + k] * W[k * 8 + j];
+      EXPECT_NEAR(y[i * 8 + j], -std::max(acc, 0.0f), 1e-5) << i << "," << j;
+    }
+}
+
+} // namespace
