@@ -25,13 +25,16 @@ uint32_t parseDevice(const std::string &name) {
   return uint32_t(std::stoul(digits));
 }
 
-/// A fixed set of threads running queued tasks.
+/// A fixed set of threads running queued tasks. A task is told whether it
+/// was cancelled (cancel()) instead of run; either way it runs exactly once.
 class WorkerPool {
 public:
+  using Task = std::function<void(bool cancelled)>;
   explicit WorkerPool(uint32_t n) {
     for (uint32_t i = 0; i < n; ++i)
       threads_.emplace_back([this] { loop(); });
   }
+  /// Runs what is still queued (unless cancel() came first), then joins.
   ~WorkerPool() {
     {
       std::lock_guard<std::mutex> lock(m_);
@@ -41,19 +44,35 @@ public:
     for (auto &t : threads_)
       t.join();
   }
-  void post(std::function<void()> f) {
+  void post(Task f) {
     {
       std::lock_guard<std::mutex> lock(m_);
-      tasks_.push_back(std::move(f));
+      if (!cancelled_) {
+        tasks_.push_back(std::move(f));
+        cv_.notify_one();
+        return;
+      }
     }
-    cv_.notify_one();
+    f(true);
+  }
+  /// Hands every queued task, and every task posted later, `cancelled`
+  /// on the calling thread instead of running it.
+  void cancel() {
+    std::deque<Task> queued;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      cancelled_ = true;
+      queued.swap(tasks_);
+    }
+    for (Task &t : queued)
+      t(true);
   }
   size_t size() const { return threads_.size(); }
 
 private:
   void loop() {
     while (true) {
-      std::function<void()> f;
+      Task f;
       {
         std::unique_lock<std::mutex> lock(m_);
         cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
@@ -62,20 +81,20 @@ private:
         f = std::move(tasks_.front());
         tasks_.pop_front();
       }
-      f();
+      f(false);
     }
   }
   std::mutex m_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;
+  std::deque<Task> tasks_;
   std::vector<std::thread> threads_;
-  bool stop_ = false;
+  bool stop_ = false, cancelled_ = false;
 };
 
 /// Copies rows [start, start + len) along `dim` of `src` into rows
 /// [dstStart, dstStart + len) of `dst` (same shape except along dim).
-void copyRows(const HostTensor &src, int64_t start, HostTensor &dst, int64_t dstStart,
-              int64_t len, int dim) {
+void copyRows(const HostTensor &src, int64_t start, HostTensor &dst, int64_t dstStart, int64_t len,
+              int dim) {
   const Shape &ss = src.shape(), &ds = dst.shape();
   uint64_t outer = 1, row = dtypeSize(src.dtype());
   for (int i = 0; i < dim; ++i)
@@ -98,15 +117,55 @@ DeviceId::DeviceId(int i) {
 DeviceId::DeviceId(const char *name) : index(parseDevice(name ? name : "")) {}
 DeviceId::DeviceId(const std::string &name) : index(parseDevice(name)) {}
 
+/// One batch in flight: its inputs (owned or borrowed), its outputs being
+/// gathered, and its promise, set when the last chunk is done.
+struct Batch {
+  std::vector<HostTensor> inputs, outputs;
+  std::promise<std::vector<HostTensor>> promise;
+  std::mutex m;
+  size_t pending = 0;
+  std::exception_ptr firstError;
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(m);
+    if (!firstError)
+      firstError = e;
+  }
+  /// Called once per chunk.
+  void chunkDone() {
+    std::unique_lock<std::mutex> lock(m);
+    if (--pending != 0)
+      return;
+    lock.unlock();
+    if (firstError)
+      promise.set_exception(firstError);
+    else
+      promise.set_value(std::move(outputs));
+  }
+};
+
 struct DataParallel::Impl {
   std::shared_ptr<const Artifact> artifact;
   std::vector<uint32_t> devices;
+  std::vector<std::vector<uint32_t>> deviceCores;
+  uint32_t coresPerDevice = 1;
   std::vector<std::unique_ptr<Pipeline>> replicas;
   int dim = 0;
   bool dynamic = true;
   int64_t compiled = 1;
   int64_t split = 0;
   std::unique_ptr<WorkerPool> pool;
+
+  void init(const DataParallelOptions &o);
+  void runChunk(Batch &b, int64_t start, int64_t rows, size_t device);
+  ~Impl() {
+    // Queued chunks fail as unloaded; running ones see their pipeline
+    // requests fail (or finish their last stage); then the threads join.
+    if (pool)
+      pool->cancel();
+    for (auto &r : replicas)
+      r->unload();
+    pool.reset();
+  }
 };
 
 DataParallel::DataParallel(const std::string &path, std::vector<DeviceId> deviceIds, int dim,
@@ -118,12 +177,25 @@ DataParallel::DataParallel(const std::string &path, std::vector<DeviceId> device
 DataParallel::DataParallel(std::shared_ptr<const Artifact> artifact,
                            std::vector<DeviceId> deviceIds, int dim, bool dynamicBatching,
                            const LoadOptions &load, std::shared_ptr<CoreReservation> cores)
+    : DataParallel(std::move(artifact),
+                   DataParallelOptions{std::move(deviceIds), dim, dynamicBatching, load, 1,
+                                       std::move(cores)}) {}
+
+DataParallel::DataParallel(const std::string &path, const DataParallelOptions &options)
+    : DataParallel(Artifact::open(path), options) {}
+
+DataParallel::DataParallel(std::shared_ptr<const Artifact> artifact,
+                           const DataParallelOptions &options)
     : impl_(std::make_unique<Impl>()) {
-  Impl &m = *impl_;
-  m.artifact = std::move(artifact);
+  impl_->artifact = std::move(artifact);
+  impl_->init(options);
+}
+
+void DataParallel::Impl::init(const DataParallelOptions &o) {
+  Impl &m = *this;
   const ModelDesc &md = m.artifact->model();
-  if (!cores)
-    cores = processCores();
+  const int dim = o.dim;
+  std::shared_ptr<CoreReservation> cores = o.cores ? o.cores : processCores();
   if (md.inputs.empty())
     throw Error("DataParallel: model '" + md.name + "' has no inputs to split");
   if (dim < 0)
@@ -133,8 +205,8 @@ DataParallel::DataParallel(std::shared_ptr<const Artifact> artifact,
       const Shape &s = ts[i].type.shape;
       if (size_t(dim) >= s.size())
         throw Error(std::string("DataParallel: ") + what + " " + std::to_string(i) + " '" +
-                    ts[i].name + "' has rank " + std::to_string(s.size()) +
-                    ", no dim " + std::to_string(dim) + " to split");
+                    ts[i].name + "' has rank " + std::to_string(s.size()) + ", no dim " +
+                    std::to_string(dim) + " to split");
       if (s[dim] != m.compiled)
         throw Error(std::string("DataParallel: ") + what + " " + std::to_string(i) + " '" +
                     ts[i].name + "' has " + std::to_string(s[dim]) + " along dim " +
@@ -147,30 +219,58 @@ DataParallel::DataParallel(std::shared_ptr<const Artifact> artifact,
   checkBatched(md.inputs, "input");
   checkBatched(md.outputs, "output");
   m.dim = dim;
-  m.dynamic = dynamicBatching;
+  m.dynamic = o.dynamicBatching;
   if (m.dynamic && dim != 0) {
-    std::cerr << "neuron-rt: warning: DataParallel: dynamic batching needs dim 0 (got dim "
-              << dim << "); disabled\n";
+    std::cerr << "neuron-rt: warning: DataParallel: dynamic batching needs dim 0 (got dim " << dim
+              << "); disabled\n";
     m.dynamic = false;
   }
-  if (deviceIds.empty())
-    for (uint32_t i = 0; i < cores->size(); ++i)
+
+  const uint32_t K = uint32_t(md.stages.size());
+  const uint32_t G = o.coresPerDevice ? o.coresPerDevice : K;
+  if (G != 1 && G % K != 0)
+    throw Error("DataParallel: " + std::to_string(G) + " cores per device do not fit model '" +
+                md.name + "' of " + std::to_string(K) + " stages (use 1 or a multiple of " +
+                std::to_string(K) + ")");
+  m.coresPerDevice = G;
+  const uint32_t whole = uint32_t(cores->size()) / G;
+  auto coresText = [&](uint32_t d) {
+    return G == 1 ? ""
+                  : " (NeuronCores " + std::to_string(d * G) + "-" + std::to_string(d * G + G - 1) +
+                        ")";
+  };
+  if (o.deviceIds.empty()) {
+    if (whole == 0)
+      throw Error("DataParallel: a device of " + std::to_string(G) +
+                  " cores does not fit the process's " + std::to_string(cores->size()) +
+                  " NeuronCore(s)");
+    for (uint32_t i = 0; i < whole; ++i)
       m.devices.push_back(i);
-  else
-    for (const DeviceId &d : deviceIds) {
-      if (d.index >= cores->size())
-        throw Error("DataParallel: device nc:" + std::to_string(d.index) +
+  } else {
+    for (const DeviceId &d : o.deviceIds) {
+      if (d.index >= whole)
+        throw Error("DataParallel: device nc:" + std::to_string(d.index) + coresText(d.index) +
                     " is not visible (the process has " + std::to_string(cores->size()) +
-                    " NeuronCore(s))");
+                    " NeuronCore(s)" +
+                    (G == 1 ? std::string()
+                            : ", " + std::to_string(whole) + " device(s) of " + std::to_string(G)) +
+                    ")");
       if (std::find(m.devices.begin(), m.devices.end(), d.index) != m.devices.end())
         throw Error("DataParallel: device nc:" + std::to_string(d.index) + " given twice");
       m.devices.push_back(d.index);
     }
+  }
   for (uint32_t d : m.devices) {
     PipelineOptions po;
-    po.load = load;
+    po.load = o.load;
     po.reservation = cores;
-    po.cores.assign(md.stages.size(), d); // the whole model on this core
+    if (G == 1) {
+      po.cores.assign(K, d); // the whole model on this core
+    } else {
+      for (uint32_t c = 0; c < G; ++c)
+        po.cores.push_back(d * G + c);
+    }
+    m.deviceCores.push_back(G == 1 ? std::vector<uint32_t>{d} : po.cores);
     m.replicas.push_back(std::make_unique<Pipeline>(Pipeline::load(m.artifact, po)));
   }
   m.pool = std::make_unique<WorkerPool>(2 * uint32_t(m.devices.size()));
@@ -194,6 +294,8 @@ void DataParallel::setSplitSize(int64_t rows) {
 }
 int64_t DataParallel::splitSize() const { return impl_->split; }
 const std::vector<uint32_t> &DataParallel::deviceIds() const { return impl_->devices; }
+std::vector<std::vector<uint32_t>> DataParallel::deviceCores() const { return impl_->deviceCores; }
+uint32_t DataParallel::coresPerDevice() const { return impl_->coresPerDevice; }
 int64_t DataParallel::compiledBatchSize() const { return impl_->compiled; }
 int DataParallel::dim() const { return impl_->dim; }
 const Artifact &DataParallel::artifact() const { return *impl_->artifact; }
@@ -213,104 +315,123 @@ void DataParallel::resetStats() {
     p->resetStats();
 }
 
-std::vector<HostTensor> DataParallel::operator()(const std::vector<HostTensor> &inputs) {
+void DataParallel::Impl::runChunk(Batch &b, int64_t chunkStart, int64_t chunkRows, size_t device) {
+  const int64_t cb = compiled, B = b.inputs[0].shape()[dim];
+  Pipeline &rep = *replicas[device];
+  std::vector<std::pair<int64_t, std::future<std::vector<HostTensor>>>> pieces;
+  for (int64_t off = 0; off < chunkRows; off += cb) {
+    int64_t rows = std::min(cb, chunkRows - off), start = chunkStart + off;
+    std::vector<HostTensor> in;
+    for (const HostTensor &x : b.inputs) {
+      Shape s = x.shape();
+      s[dim] = cb;
+      if (dim == 0 && rows == cb) {
+        // A full dim-0 slice is contiguous: borrow it, no copy.
+        uint64_t rowBytes = x.byteSize() / uint64_t(B);
+        in.push_back(HostTensor::borrow(
+            x.dtype(), s, static_cast<const uint8_t *>(x.data()) + uint64_t(start) * rowBytes));
+      } else {
+        HostTensor t(x.dtype(), s); // zero padding past `rows`
+        copyRows(x, start, t, 0, rows, dim);
+        in.push_back(std::move(t));
+      }
+    }
+    pieces.emplace_back(rows, rep.submit(std::move(in)));
+  }
+  // Every piece's future is waited for, even after a failure: a piece reads
+  // the batch's inputs in place until it completes.
+  int64_t at = chunkStart;
+  std::exception_ptr error;
+  for (auto &[rows, f] : pieces) {
+    try {
+      std::vector<HostTensor> out = f.get();
+      for (size_t o = 0; o < out.size(); ++o)
+        copyRows(out[o], 0, b.outputs[o], at, rows, dim); // padding stripped
+    } catch (...) {
+      if (!error)
+        error = std::current_exception();
+    }
+    at += rows;
+  }
+  if (error)
+    std::rethrow_exception(error);
+}
+
+std::future<std::vector<HostTensor>> DataParallel::submit(std::vector<HostTensor> inputs) {
   Impl &m = *impl_;
   const ModelDesc &md = m.artifact->model();
   const int dim = m.dim;
   const int64_t cb = m.compiled, nd = int64_t(m.devices.size());
-  if (inputs.size() != md.inputs.size())
-    throw Error("model '" + md.name + "' expects " + std::to_string(md.inputs.size()) +
-                " inputs, got " + std::to_string(inputs.size()));
-  for (size_t i = 0; i < inputs.size(); ++i)
-    if (size_t(dim) >= inputs[i].shape().size())
-      throw Error("DataParallel: input " + std::to_string(i) + " is " + inputs[i].describe() +
-                  ", no dim " + std::to_string(dim) + " to split");
-  const int64_t B = inputs[0].shape()[dim];
-  for (size_t i = 1; i < inputs.size(); ++i)
-    if (inputs[i].shape()[dim] != B)
-      throw Error("DataParallel: inputs disagree on the batch size along dim " +
-                  std::to_string(dim) + ": input 0 has " + std::to_string(B) + ", input " +
-                  std::to_string(i) + " has " + std::to_string(inputs[i].shape()[dim]));
-  if (B == 0)
-    throw Error("DataParallel: empty batch");
-
-  // Chunks: (start, rows, device).
+  auto b = std::make_shared<Batch>();
+  auto future = b->promise.get_future();
   struct Chunk {
     int64_t start, rows;
     size_t device;
   };
   std::vector<Chunk> chunks;
-  if (!m.dynamic) {
-    if (B % nd != 0 || B / nd != cb)
-      throw Error("DataParallel: input batch size " + std::to_string(B) + " / " +
-                  std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
-                  std::to_string(cb) + " when dynamic batching is disabled");
-    for (int64_t j = 0; j < nd; ++j)
-      chunks.push_back({j * cb, cb, size_t(j)});
-  } else {
-    int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
-    for (int64_t start = 0, j = 0; start < B; start += s, ++j)
-      chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
+  try {
+    if (inputs.size() != md.inputs.size())
+      throw Error("model '" + md.name + "' expects " + std::to_string(md.inputs.size()) +
+                  " inputs, got " + std::to_string(inputs.size()));
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (size_t(dim) >= inputs[i].shape().size())
+        throw Error("DataParallel: input " + std::to_string(i) + " is " + inputs[i].describe() +
+                    ", no dim " + std::to_string(dim) + " to split");
+    const int64_t B = inputs[0].shape()[dim];
+    for (size_t i = 1; i < inputs.size(); ++i)
+      if (inputs[i].shape()[dim] != B)
+        throw Error("DataParallel: inputs disagree on the batch size along dim " +
+                    std::to_string(dim) + ": input 0 has " + std::to_string(B) + ", input " +
+                    std::to_string(i) + " has " + std::to_string(inputs[i].shape()[dim]));
+    if (B == 0)
+      throw Error("DataParallel: empty batch");
+    if (!m.dynamic) {
+      if (B % nd != 0 || B / nd != cb)
+        throw Error("DataParallel: input batch size " + std::to_string(B) + " / " +
+                    std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
+                    std::to_string(cb) + " when dynamic batching is disabled");
+      for (int64_t j = 0; j < nd; ++j)
+        chunks.push_back({j * cb, cb, size_t(j)});
+    } else {
+      int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
+      for (int64_t start = 0, j = 0; start < B; start += s, ++j)
+        chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
+    }
+    for (const TensorDesc &o : md.outputs) {
+      Shape s = o.type.shape;
+      s[dim] = B;
+      b->outputs.emplace_back(o.type.dtype, s);
+    }
+  } catch (...) {
+    b->promise.set_exception(std::current_exception());
+    return future;
   }
-
-  std::vector<HostTensor> outputs;
-  for (const TensorDesc &o : md.outputs) {
-    Shape s = o.type.shape;
-    s[dim] = B;
-    outputs.emplace_back(o.type.dtype, s);
-  }
-
-  std::mutex doneMutex;
-  std::condition_variable doneCv;
-  size_t pending = chunks.size();
-  std::exception_ptr firstError;
-  for (const Chunk &c : chunks) {
-    m.pool->post([&, c] {
+  b->inputs = std::move(inputs);
+  b->pending = chunks.size();
+  Impl *ip = impl_.get();
+  for (const Chunk &c : chunks)
+    m.pool->post([ip, b, c](bool cancelled) {
       try {
-        Pipeline &rep = *m.replicas[c.device];
-        std::vector<std::pair<int64_t, std::future<std::vector<HostTensor>>>> pieces;
-        for (int64_t off = 0; off < c.rows; off += cb) {
-          int64_t rows = std::min(cb, c.rows - off), start = c.start + off;
-          std::vector<HostTensor> in;
-          for (size_t i = 0; i < inputs.size(); ++i) {
-            Shape s = inputs[i].shape();
-            s[dim] = cb;
-            if (dim == 0 && rows == cb) {
-              // A full dim-0 slice is contiguous: borrow it, no copy.
-              uint64_t rowBytes = inputs[i].byteSize() / uint64_t(B);
-              in.push_back(HostTensor::borrow(
-                  inputs[i].dtype(), s,
-                  static_cast<const uint8_t *>(inputs[i].data()) + uint64_t(start) * rowBytes));
-            } else {
-              HostTensor t(inputs[i].dtype(), s); // zero padding past `rows`
-              copyRows(inputs[i], start, t, 0, rows, dim);
-              in.push_back(std::move(t));
-            }
-          }
-          pieces.emplace_back(rows, rep.submit(std::move(in)));
-        }
-        int64_t at = c.start;
-        for (auto &[rows, f] : pieces) {
-          std::vector<HostTensor> out = f.get();
-          for (size_t o = 0; o < out.size(); ++o)
-            copyRows(out[o], 0, outputs[o], at, rows, dim); // padding stripped
-          at += rows;
-        }
+        if (cancelled)
+          throw Error("model '" + ip->artifact->model().name +
+                      "' was unloaded before the request completed");
+        ip->runChunk(*b, c.start, c.rows, c.device);
       } catch (...) {
-        std::lock_guard<std::mutex> lock(doneMutex);
-        if (!firstError)
-          firstError = std::current_exception();
+        b->fail(std::current_exception());
       }
-      std::lock_guard<std::mutex> lock(doneMutex);
-      if (--pending == 0)
-        doneCv.notify_all();
+      b->chunkDone();
     });
-  }
-  std::unique_lock<std::mutex> lock(doneMutex);
-  doneCv.wait(lock, [&] { return pending == 0; });
-  if (firstError)
-    std::rethrow_exception(firstError);
-  return outputs;
+  return future;
+}
+
+std::vector<HostTensor> DataParallel::operator()(const std::vector<HostTensor> &inputs) {
+  // The call blocks until the batch is done, so its chunks may borrow the
+  // caller's inputs.
+  std::vector<HostTensor> borrowed;
+  borrowed.reserve(inputs.size());
+  for (const HostTensor &x : inputs)
+    borrowed.push_back(HostTensor::borrow(x.dtype(), x.shape(), x.data()));
+  return submit(std::move(borrowed)).get();
 }
 
 } // namespace neuron::rt

@@ -44,6 +44,10 @@ check "dp samples" 0 "inferences/s \([0-9.e+]+ samples/s\)" -- "$RUN" "$T/mlp.ne
 check "dp batch tiles rows" 0 "output 0 'probs': f32\[5, 4\]" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --batch 5
 check "dp bad device" 1 "device id 'gpu:1' is not an index or 'nc:#'" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --device-ids 0,gpu:1
 check "dp device not visible" 1 "device nc:9 is not visible" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --device-ids 9
+check "dp devices of 2 cores" 0 "data-parallel, 2 device\(s\) nc:0-1,nc:2-3, batch 6" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 10 --mode data-parallel --cores-per-device 0 --batch 6
+check "dp devices of 2 cores check" 0 "output 0 'probs': OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/expected0.npy" --check "$T/expected1.npy" --mode data-parallel --cores-per-device 2 --device-ids 1
+check "dp device group does not fit" 1 "3 cores per device do not fit model 'mlp' of 2 stages" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode data-parallel --cores-per-device 3
+check "cores-per-device needs dp" 2 "--cores-per-device needs --mode data-parallel" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --cores-per-device 2
 check "bad mode" 2 "--mode expects pipeline, data-parallel or single" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --mode model-parallel
 check "conflicting modes" 2 "conflicting modes" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --mode data-parallel
 check "batch needs dp" 2 "--device-ids and --batch need --mode data-parallel" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --pipeline --batch 4

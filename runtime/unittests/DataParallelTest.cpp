@@ -93,16 +93,19 @@ TEST(DataParallelTest, DeviceIdsAndDisabledDynamicBatching) {
   EXPECT_EQ(errorOf([&] { dp({bad}); }),
             "DataParallel: input batch size 8 / 2 NeuronCore(s) must equal the compiled "
             "batch size 3 when dynamic batching is disabled");
-  EXPECT_NE(errorOf([&] { DataParallel(art, {"nc:4"}, 0, true, {}, cores); })
-                .find("device nc:4 is not visible (the process has 4 NeuronCore(s))"),
+  EXPECT_NE(errorOf([&] {
+              DataParallel(art, {"nc:4"}, 0, true, {}, cores);
+            }).find("device nc:4 is not visible (the process has 4 NeuronCore(s))"),
             std::string::npos);
-  EXPECT_NE(errorOf([&] { DataParallel(art, {"core1"}, 0, true, {}, cores); })
-                .find("device id 'core1' is not an index or 'nc:#'"),
+  EXPECT_NE(errorOf([&] {
+              DataParallel(art, {"core1"}, 0, true, {}, cores);
+            }).find("device id 'core1' is not an index or 'nc:#'"),
             std::string::npos);
   EXPECT_NE(errorOf([&] { DataParallel(art, {"nc:"}, 0, true, {}, cores); }).find("'nc:'"),
             std::string::npos);
-  EXPECT_NE(errorOf([&] { DataParallel(art, {2, "nc:2"}, 0, true, {}, cores); })
-                .find("given twice"),
+  EXPECT_NE(errorOf([&] {
+              DataParallel(art, {2, "nc:2"}, 0, true, {}, cores);
+            }).find("given twice"),
             std::string::npos);
   EXPECT_NE(errorOf([&] { DataParallel(art, {-1}, 0, true, {}, cores); }).find("negative"),
             std::string::npos);
@@ -125,16 +128,22 @@ TEST(DataParallelTest, OtherDimsAndDisagreeingInputs) {
   for (uint64_t i = 0; i < out[0].numElements(); ++i)
     EXPECT_FLOAT_EQ(out[0].as<float>()[i], a.as<float>()[i] + b.as<float>()[i]);
   HostTensor c = randomTensor(DType::F32, {4, 2 * CB + 1}, rng);
-  EXPECT_EQ(errorOf([&] { dp({a, c}); }),
+  EXPECT_EQ(errorOf([&] {
+              dp({a, c});
+            }),
             "DataParallel: inputs disagree on the batch size along dim 1: input 0 has 6, "
             "input 1 has 7");
   DataParallel d0(art, {}, 0, true, {}, cores);
   HostTensor e = randomTensor(DType::F32, {5, CB}, rng);
-  EXPECT_NE(errorOf([&] { d0({a, e}); }).find("inputs disagree on the batch size"),
+  EXPECT_NE(errorOf([&] {
+              d0({a, e});
+            }).find("inputs disagree on the batch size"),
             std::string::npos);
   // A wrong non-batch dimension fails with the model's input error.
   HostTensor f = randomTensor(DType::F32, {9, CB + 1}, rng);
-  EXPECT_NE(errorOf([&] { d0({f, f}); }).find("expected f32[4, 3], got f32[4, 4]"),
+  EXPECT_NE(errorOf([&] {
+              d0({f, f});
+            }).find("expected f32[4, 3], got f32[4, 4]"),
             std::string::npos);
   EXPECT_NE(errorOf([&] { DataParallel(art, {}, 2, true, {}, cores); }).find("no dim 2"),
             std::string::npos);
@@ -158,4 +167,120 @@ TEST(DataParallelTest, StatsCountEachDevicesRequests) {
   dp.resetStats();
   for (const WorkerStats &w : dp.stats())
     EXPECT_EQ(w.busySeconds, 0.0);
+}
+
+TEST(DataParallelTest, DevicesOfKCoresRunTheModelAsAPipeline) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 13)); // 2 stages
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  auto cores = privateCores(7);
+  DataParallelOptions o;
+  o.cores = cores;
+  o.coresPerDevice = 0; // one core per stage
+  DataParallel dp(art, o);
+  EXPECT_EQ(dp.coresPerDevice(), 2u);
+  EXPECT_EQ(dp.deviceIds(), (std::vector<uint32_t>{0, 1, 2})); // core 6 is left over
+  EXPECT_EQ(dp.deviceCores(), (std::vector<std::vector<uint32_t>>{{0, 1}, {2, 3}, {4, 5}}));
+  std::mt19937 rng(6);
+  HostTensor x = randomTensor(DType::F32, {7 * CB + 2, I}, rng);
+  expectSame(dp({x}), chunkByChunk(model, x));
+  // Each stage of each device ran on its own core of the device's group.
+  std::vector<WorkerStats> s = dp.stats();
+  ASSERT_EQ(s.size(), 6u);
+  for (const WorkerStats &w : s) {
+    EXPECT_EQ(w.core, 2 * w.replica + w.stage);
+    EXPECT_GT(w.requests, 0u);
+  }
+
+  o.deviceIds = {2, "nc:0"};
+  DataParallel picked(art, o);
+  EXPECT_EQ(picked.deviceCores(), (std::vector<std::vector<uint32_t>>{{4, 5}, {0, 1}}));
+  expectSame(picked({x}), chunkByChunk(model, x));
+  // A group of 2K cores holds two pipelines per device.
+  o.deviceIds = {1};
+  o.coresPerDevice = 4;
+  o.cores = privateCores(8);
+  DataParallel wide(art, o);
+  EXPECT_EQ(wide.deviceCores(), (std::vector<std::vector<uint32_t>>{{4, 5, 6, 7}}));
+  expectSame(wide({x}), chunkByChunk(model, x));
+  ASSERT_EQ(wide.stats().size(), 4u);
+  EXPECT_EQ(wide.stats()[3].core, 7u);
+}
+
+TEST(DataParallelTest, DevicesThatDoNotFit) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 13)); // 2 stages
+  DataParallelOptions o;
+  o.cores = privateCores(5);
+  o.coresPerDevice = 3;
+  EXPECT_EQ(errorOf([&] { DataParallel(art, o); }),
+            "DataParallel: 3 cores per device do not fit model 'mlp' of 2 stages (use 1 or a "
+            "multiple of 2)");
+  o.coresPerDevice = 2;
+  o.deviceIds = {2};
+  EXPECT_EQ(errorOf([&] { DataParallel(art, o); }),
+            "DataParallel: device nc:2 (NeuronCores 4-5) is not visible (the process has 5 "
+            "NeuronCore(s), 2 device(s) of 2)");
+  o.deviceIds = {};
+  o.coresPerDevice = 6;
+  EXPECT_EQ(errorOf([&] { DataParallel(art, o); }),
+            "DataParallel: a device of 6 cores does not fit the process's 5 NeuronCore(s)");
+}
+
+TEST(DataParallelTest, SubmittedBatchesCompleteIndependently) {
+  auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 14));
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  DataParallelOptions o;
+  o.cores = privateCores(4);
+  o.coresPerDevice = 2;
+  DataParallel dp(art, o);
+  std::mt19937 rng(7);
+  std::vector<HostTensor> xs;
+  std::vector<std::future<std::vector<HostTensor>>> fs;
+  for (int64_t i = 0; i < 12; ++i) {
+    xs.push_back(randomTensor(DType::F32, {i + 1, I}, rng));
+    fs.push_back(dp.submit({xs.back()}));
+  }
+  auto bad = dp.submit({randomTensor(DType::F32, {4, I + 1}, rng)});
+  auto empty = dp.submit({randomTensor(DType::F32, {0, I}, rng)});
+  for (size_t i = 0; i < fs.size(); ++i)
+    expectSame(fs[i].get(), chunkByChunk(model, xs[i]));
+  EXPECT_NE(errorOf([&] { bad.get(); }).find("expected f32[3, 6], got f32[3, 7]"),
+            std::string::npos);
+  EXPECT_EQ(errorOf([&] { empty.get(); }), "DataParallel: empty batch");
+}
+
+TEST(DataParallelTest, DestroyingWithBatchesQueuedFailsThemAsUnloaded) {
+  // Batches of many milliseconds each; the object is destroyed right after
+  // the last submit, long before most have run.
+  const int64_t cb = 64, in = 256, hidden = 1024, out = 256;
+  auto art = Artifact::fromBytes(buildMlpArtifact(cb, in, hidden, out, 15));
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  std::mt19937 rng(8);
+  HostTensor x = randomTensor(DType::F32, {4 * cb, in}, rng);
+  std::vector<HostTensor> want =
+      model.run({HostTensor::borrow(DType::F32, {cb, in}, x.data())}); // the first cb rows
+  std::vector<std::future<std::vector<HostTensor>>> fs;
+  {
+    DataParallelOptions o;
+    o.cores = privateCores(2);
+    DataParallel dp(art, o);
+    dp.setNumWorkers(1);
+    for (int i = 0; i < 40; ++i)
+      fs.push_back(dp.submit({x}));
+  }
+  size_t failed = 0;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    ASSERT_EQ(fs[i].wait_for(std::chrono::seconds(0)), std::future_status::ready) << i;
+    std::vector<HostTensor> got;
+    std::string error = errorOf([&] { got = fs[i].get(); });
+    if (error.empty()) {
+      ASSERT_EQ(got.size(), 2u);
+      CompareResult r = compareTensors(HostTensor::borrow(DType::F32, {cb, out}, got[0].data()),
+                                       want[0], 1e-5, 1e-6);
+      EXPECT_TRUE(r.ok) << "batch " << i;
+    } else {
+      EXPECT_EQ(error, "model 'mlp' was unloaded before the request completed") << i;
+      ++failed;
+    }
+  }
+  EXPECT_GT(failed, 0u);
 }

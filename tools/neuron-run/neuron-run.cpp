@@ -47,6 +47,7 @@ const char *kUsage =
     "                  [--threads T] [--reference] [--json]\n"
     "                  [--mode pipeline|data-parallel] [--pipeline]\n"
     "                  [--num-cores G] [--device-ids LIST] [--batch B]\n"
+    "                  [--cores-per-device G]\n"
     "                  [--concurrency C]\n"
     "Runs one inference (inputs in model order) and writes the outputs as\n"
     "DIR/output0.npy, ... (or DIR/<output name>.npy with --name-outputs).\n"
@@ -61,7 +62,10 @@ const char *kUsage =
     "(default 2 per worker) and reports latency from submit to completion.\n"
     "--mode data-parallel splits each request along dim 0 over the devices\n"
     "--device-ids (ints or nc:#, comma separated; default every visible\n"
-    "core) with dynamic batching; --batch B builds the request by repeating\n"
+    "device) with dynamic batching; --cores-per-device G makes each device a\n"
+    "group of G cores (1, the default: the whole model on one core; a\n"
+    "multiple of the stage count: a pipeline per device; 0: the stage count),\n"
+    "device d being cores d*G..d*G+G-1; --batch B builds the request by repeating\n"
     "the inputs' rows to B; --bench then runs C requests at once (default 2).\n"
     "With a pipeline or data-parallel --bench also reports each core's busy\n"
     "%: the time its workers spent executing kernels over the wall time.\n"
@@ -77,7 +81,7 @@ struct Options {
   int threads = 1;
   enum class Mode { Single, Pipeline, DataParallel } mode = Mode::Single;
   bool modeGiven = false;
-  long numCores = 0, concurrency = 0, batch = 0;
+  long numCores = 0, concurrency = 0, batch = 0, coresPerDevice = -1;
   std::vector<std::string> deviceIds;
 };
 
@@ -159,6 +163,8 @@ Options parseArgs(int argc, char **argv) {
       }
     } else if (a == "--batch") {
       o.batch = parseLong(a, value(), 1);
+    } else if (a == "--cores-per-device") {
+      o.coresPerDevice = parseLong(a, value(), 0);
     } else if (a == "--num-cores") {
       o.numCores = parseLong(a, value(), 1);
     } else if (a == "--concurrency") {
@@ -179,6 +185,8 @@ Options parseArgs(int argc, char **argv) {
     usageError("--num-cores needs --mode pipeline");
   if ((!o.deviceIds.empty() || o.batch) && o.mode != Options::Mode::DataParallel)
     usageError("--device-ids and --batch need --mode data-parallel");
+  if (o.coresPerDevice >= 0 && o.mode != Options::Mode::DataParallel)
+    usageError("--cores-per-device needs --mode data-parallel");
   if (o.concurrency && o.mode == Options::Mode::Single)
     usageError("--concurrency needs --mode pipeline or data-parallel");
   return o;
@@ -243,7 +251,11 @@ int main(int argc, char **argv) {
                       d.find_first_not_of("0123456789") == std::string::npos;
         ids.push_back(digits ? DeviceId(std::stoi(d)) : DeviceId(d));
       }
-      dp.emplace(o.model, ids, 0, true, lo);
+      DataParallelOptions dpo;
+      dpo.deviceIds = ids;
+      dpo.load = lo;
+      dpo.coresPerDevice = o.coresPerDevice < 0 ? 1 : uint32_t(o.coresPerDevice);
+      dp.emplace(o.model, dpo);
     } else {
       single.emplace(Model::load(o.model, lo));
     }
@@ -412,8 +424,11 @@ int main(int argc, char **argv) {
       if (!o.json) {
         std::string devices;
         if (dp)
-          for (uint32_t d : dp->deviceIds())
-            devices += (devices.empty() ? "nc:" : ",nc:") + std::to_string(d);
+          for (const std::vector<uint32_t> &g : dp->deviceCores()) {
+            devices += devices.empty() ? "nc:" : ",nc:";
+            devices += std::to_string(g.front()) +
+                       (g.size() > 1 ? "-" + std::to_string(g.back()) : std::string());
+          }
         std::cout << "mode: "
                   << (pipe ? "pipeline, " + std::to_string(pipe->numStages()) + " stage(s) x " +
                                  std::to_string(pipe->numReplicas()) + " replica(s)"
