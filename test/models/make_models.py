@@ -6,13 +6,17 @@ each model NAME it writes into OUTDIR: NAME.pt (torch.jit.trace), NAME.onnx
 (torch.onnx.export, opset 13), NAME.io.json (the --io-config for neuron-cc),
 NAME.in<i>.npy (an example input) and NAME.out<i>.npy (PyTorch's outputs).
 
-    make_models.py OUTDIR mlp cnn transformer [resnet18 mobilenet_v2 bert_base ...]
+    make_models.py OUTDIR [--batch B] [--no-onnx] mlp cnn transformer [resnet18 ...]
+
+--batch B traces every named model at batch B instead of its default (1; mlp
+4, cnn and transformer 2) and names its files NAME_bB.*; --no-onnx skips the
+ONNX export (the benchmarks only need TorchScript).
 """
 
+import argparse
 import json
 import math
 import os
-import sys
 
 import numpy as np
 import torch
@@ -137,23 +141,26 @@ def bert_inputs(batch, seq, vocab):
     return (ids, mask)
 
 
-def models(name):
-    """Returns (module, example inputs, input names)."""
+def models(name, batch=None):
+    """Returns (module, example inputs, input names); `batch` None means the
+    model's default batch. The module is built before its inputs are drawn, so
+    a model traced alone has the same weights at every batch."""
+    b = lambda default: default if batch is None else batch
     if name == "mlp":
-        return MLP(), (torch.randn(4, 64),), ["x"]
+        return MLP(), (torch.randn(b(4), 64),), ["x"]
     if name == "cnn":
-        return CNN(), (torch.randn(2, 3, 32, 32),), ["x"]
+        return CNN(), (torch.randn(b(2), 3, 32, 32),), ["x"]
     if name == "transformer":
-        return Bert(), bert_inputs(2, 16, 1000), ["input_ids", "attention_mask"]
+        return Bert(), bert_inputs(b(2), 16, 1000), ["input_ids", "attention_mask"]
     if name == "bert_mini":
-        return Bert(30522, 256, 4, 4, 1024), bert_inputs(1, 128, 30522), ["input_ids", "attention_mask"]
+        return Bert(30522, 256, 4, 4, 1024), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
     if name == "bert_base":
-        return Bert(30522, 768, 12, 12, 3072), bert_inputs(1, 128, 30522), ["input_ids", "attention_mask"]
+        return Bert(30522, 768, 12, 12, 3072), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
     import torchvision
     if name == "resnet18":
-        return torchvision.models.resnet18(), (torch.randn(1, 3, 224, 224),), ["x"]
+        return torchvision.models.resnet18(), (torch.randn(b(1), 3, 224, 224),), ["x"]
     if name == "mobilenet_v2":
-        return torchvision.models.mobilenet_v2(), (torch.randn(1, 3, 224, 224),), ["x"]
+        return torchvision.models.mobilenet_v2(), (torch.randn(b(1), 3, 224, 224),), ["x"]
     raise SystemExit(f"unknown model {name}")
 
 
@@ -161,19 +168,29 @@ DTYPES = {torch.float32: "float32", torch.int64: "int64"}
 
 
 def main():
-    out = sys.argv[1]
+    parser = argparse.ArgumentParser(description="Traces test and benchmark models.")
+    parser.add_argument("out")
+    parser.add_argument("names", nargs="+")
+    parser.add_argument("--batch", type=int, default=None)
+    parser.add_argument("--no-onnx", action="store_true")
+    args = parser.parse_args()
+    if args.batch is not None and args.batch < 1:
+        raise SystemExit(f"--batch must be at least 1, got {args.batch}")
+    out = args.out
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
-    for name in sys.argv[2:]:
-        module, inputs, names = models(name)
+    for model in args.names:
+        module, inputs, names = models(model, args.batch)
+        name = model if args.batch is None else f"{model}_b{args.batch}"
         module.eval()
         with torch.no_grad():
             traced = torch.jit.trace(module, inputs)
             traced.save(os.path.join(out, name + ".pt"))
             outputs = module(*inputs)
             outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-            torch.onnx.export(module, inputs, os.path.join(out, name + ".onnx"),
-                              input_names=names, opset_version=13)
+            if not args.no_onnx:
+                torch.onnx.export(module, inputs, os.path.join(out, name + ".onnx"),
+                                  input_names=names, opset_version=13)
         config = {"inputs": {n: [list(t.shape), DTYPES[t.dtype]] for n, t in zip(names, inputs)}}
         with open(os.path.join(out, name + ".io.json"), "w") as f:
             json.dump(config, f)
