@@ -258,12 +258,11 @@ bool appendPostOps(const OpInfo &op, const memory::dims &dstDims, dnnl::post_ops
     if ((ordered && !p.resultFirst) || !binaryAlg(p.kind, alg))
       return false;
     const TensorType &t = op.in[p.input];
-    if (toDt(t.dtype) == dt::undef ||
-        (t.shape != op.out[0].shape && t.shape.size() > dstDims.size()))
+    if (toDt(t.dtype) == dt::undef || (!p.full && t.shape.size() > dstDims.size()))
       return false;
     // An operand of the result's own shape takes the result's view (a
     // matmul may have collapsed its rows); others broadcast against it.
-    memory::dims d = t.shape == op.out[0].shape ? dstDims : padTo(toDims(t.shape), dstDims.size());
+    memory::dims d = p.full ? dstDims : padTo(toDims(t.shape), dstDims.size());
     memory::desc md = actMd(d, toDt(t.dtype), op.nhwcIn(p.input));
     args.push_back({po.len(), md, p.input});
     po.append_binary(alg, md);
@@ -294,9 +293,12 @@ std::unique_ptr<Kernel> makeMatMul(const OpInfo &op, const std::vector<const voi
     a.insert(a.begin(), 1);
   if (b.size() == 1)
     b.push_back(1);
+  bool strided = !op.outStrides.empty();
+  for (const auto &st : op.inStrides)
+    strided = strided || !st.empty();
   // [..., M, K] x [K, N]: one [M', K] x [K, N] product with M' = the batch
   // dims times M, so that a constant B is packed once (a linear layer).
-  if (b.size() == 2 && a.size() > 2) {
+  if (b.size() == 2 && a.size() > 2 && !strided) {
     int64_t rows = 1;
     for (size_t i = 0; i + 1 < a.size(); ++i)
       rows *= a[i];
@@ -316,6 +318,21 @@ std::unique_ptr<Kernel> makeMatMul(const OpInfo &op, const std::vector<const voi
   auto kernel = std::make_unique<DnnlKernel>(env);
   memory::desc amd = plainMd(ad, toDt(op.in[0].dtype)), bmd = plainMd(bd, toDt(op.in[1].dtype)),
                cmd = plainMd(cd, toDt(op.out[0].dtype));
+  if (strided) {
+    // Folded transposes: operands and result read / written in place, with
+    // the graph's own ranks (no padding or collapsing).
+    if (op.in[0].shape.size() != rank || op.in[1].shape.size() != rank ||
+        op.out[0].shape.size() != rank)
+      return nullptr;
+    auto withStrides = [&](const memory::desc &md, const std::vector<int64_t> &st) {
+      return st.empty() ? md : memory::desc(md.dims(), md.data_type(), memory::dims(st.begin(), st.end()));
+    };
+    if (op.inStrides.size() > 0)
+      amd = withStrides(amd, op.inStrides[0]);
+    if (op.inStrides.size() > 1)
+      bmd = withStrides(bmd, op.inStrides[1]);
+    cmd = withStrides(cmd, op.outStrides);
+  }
   bool packB = constIn[1] && rank == 2;
   memory::desc bwant = packB ? memory::desc(bd, bmd.data_type(), memory::format_tag::any) : bmd;
   dnnl::primitive_attr attr;
@@ -346,7 +363,7 @@ std::unique_ptr<Kernel> makeGemm(const OpInfo &op, const std::vector<const void 
   memory::desc cmd = plainMd({M, N}, toDt(op.out[0].dtype));
   bool packB = constIn[1] != nullptr;
   memory::desc bwant = packB ? memory::desc({K, N}, bdt, memory::format_tag::any) : bplain;
-  bool hasC = op.in.size() == 3 && at.beta != 0.0f;
+  bool hasC = op.ownInputs() == 3 && at.beta != 0.0f;
   memory::desc biasMd;
   dnnl::post_ops po;
   if (hasC) {
@@ -414,7 +431,7 @@ std::unique_ptr<Kernel> makeConv(const OpInfo &op, const std::vector<const void 
   bool packW = constIn[1] != nullptr;
   memory::desc wwant =
       packW ? memory::desc(wd, wplain.data_type(), memory::format_tag::any) : wplain;
-  bool bias = op.in.size() >= 3;
+  bool bias = op.ownInputs() == 3;
   memory::desc bmd = bias ? plainMd({w[0]}, toDt(op.in[2].dtype)) : memory::desc();
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
                                        dnnl::algorithm::convolution_direct, xmd, wwant, bmd, ymd,

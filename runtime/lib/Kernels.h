@@ -7,6 +7,7 @@
 #include "neuron/runtime/Model.h"
 #include "neuron/runtime/Ops.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -25,6 +26,9 @@ struct PostOp {
   int input = -1;    ///< Binary: the other operand's kernel input index.
   float scalar = 0;  ///< Binary with input == -1: the other operand.
   bool resultFirst = true; ///< Binary: result op other (else other op result).
+  /// Binary: the operand has the result's own shape (possibly after a
+  /// reshape the planner looked through): it is read like the result.
+  bool full = false;
 };
 
 /// Everything a kernel needs to know about one op, with static types.
@@ -38,7 +42,21 @@ struct OpInfo {
   /// Per input / output: true when the 4-D tensor is stored channels-last
   /// (NHWC) instead of the graph's NCHW (oneDNN kernels only).
   std::vector<bool> inNhwc, outNhwc;
+  /// MatMul: per input, element strides that read it in place (a transpose
+  /// the planner folded into the operand); empty means dense row-major.
+  std::vector<std::vector<int64_t>> inStrides;
+  /// MatMul: element strides the result is written with (a transpose of
+  /// the result folded into the kernel); empty means dense.
+  std::vector<int64_t> outStrides;
   bool nhwcIn(size_t i) const { return i < inNhwc.size() && inNhwc[i]; }
+  /// The op's own operands: post-op operands are appended after them.
+  size_t ownInputs() const {
+    size_t n = in.size();
+    for (const PostOp &p : post)
+      if (p.input >= 0)
+        n = std::min(n, size_t(p.input));
+    return n;
+  }
   bool nhwcOut(size_t i) const { return i < outNhwc.size() && outNhwc[i]; }
 };
 

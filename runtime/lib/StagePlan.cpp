@@ -33,6 +33,7 @@ struct Node {
   std::vector<uint32_t> in, out;
   std::vector<uint32_t> sources;
   bool alive = true;
+  bool viewed = false; ///< Fusion looked through a reshape of the result.
 };
 
 /// The planner could not make a kernel for a node it rewrote: plan again
@@ -57,11 +58,21 @@ bool isLayoutAware(OpKind k) {
          k == OpKind::BatchNorm || k == OpKind::GlobalAveragePool;
 }
 
+/// NEURON_RT_DISABLE: a comma-separated list of rewrites to skip (fusion,
+/// transposes, layouts, views), to rule one out when chasing a problem.
+bool disabled(const char *what) {
+  const char *env = std::getenv("NEURON_RT_DISABLE");
+  if (!env)
+    return false;
+  std::string list = std::string(",") + env + ",";
+  return list.find(std::string(",") + what + ",") != std::string::npos;
+}
+
 class Planner {
 public:
   Planner(const StageDesc &s, const std::vector<const void *> &fixed, DnnlEnv *dnnl,
           bool fuse, bool layouts)
-      : s_(s), dnnl_(dnnl), fuse_(fuse && dnnl), layouts_(layouts && dnnl) {
+      : s_(s), dnnl_(dnnl), fuse_(fuse && dnnl), layouts_(layouts && dnnl && !disabled("layouts")) {
     for (size_t i = 0; i < s.tensors.size(); ++i) {
       const StageTensor &t = s.tensors[i];
       PT p;
@@ -99,13 +110,18 @@ public:
   }
 
   StagePlan run() {
-    if (fuse_)
-      fuse();
+    if (fuse_) {
+      if (!disabled("fusion"))
+        fuse();
+      if (!disabled("transposes"))
+        foldTransposes();
+    }
     if (layouts_) {
       chooseLayouts();
       insertReorders();
     }
-    makeViews();
+    if (!disabled("views"))
+      makeViews();
     StagePlan plan;
     makeKernels(plan);
     planArena(plan);
@@ -130,9 +146,12 @@ private:
     return c;
   }
 
+  /// True when oneDNN makes a fast kernel for the rewritten node (its
+  /// reference implementations are correct but far slower than ours).
   bool probe(const Node &n) const {
     try {
-      return makeDnnlKernel(n.info, constIn(n), *dnnl_, /*probe=*/true) != nullptr;
+      auto k = makeDnnlKernel(n.info, constIn(n), *dnnl_, /*probe=*/true);
+      return k && k->implementation().rfind("ref", 0) != 0;
     } catch (const std::exception &) {
       return false;
     }
@@ -199,14 +218,14 @@ private:
     return true;
   }
 
-  /// Tries to absorb node j (the sole consumer of h's result t) into h.
-  /// Returns the grown node, or nothing.
-  bool absorb(Node &h, size_t hi, const Node &j, uint32_t t) {
+  /// Tries to absorb node j (the sole consumer of h's result t, possibly
+  /// seen through reshapes: `viewed`) into h.
+  bool absorb(Node &h, size_t hi, const Node &j, uint32_t t, bool viewed) {
     const OpInfo &ji = j.info;
     if (j.out.size() != 1 || h.info.post.size() >= kMaxPostOps)
       return false;
     if (ji.kind == OpKind::BatchNorm)
-      return h.info.kind == OpKind::Conv && foldBatchNorm(h, j);
+      return !viewed && h.info.kind == OpKind::Conv && foldBatchNorm(h, j);
     if (!isFloat(ji.out[0].dtype) || ji.out[0].dtype != h.info.out[0].dtype)
       return false;
     if (isUnary(ji.kind)) {
@@ -215,8 +234,9 @@ private:
       h.info.post.push_back({ji.kind, ji.attrs});
       return true;
     }
+    const Shape &shape = pt_[t].type.shape;
     if (!isBinary(ji.kind) || ji.kind == OpKind::Pow || j.in.size() != 2 ||
-        j.in[0] == j.in[1] || ji.out[0].shape != h.info.out[0].shape)
+        j.in[0] == j.in[1] || ji.out[0].shape != shape)
       return false;
     bool first = j.in[0] == t;
     uint32_t other = first ? j.in[1] : j.in[0];
@@ -227,7 +247,10 @@ private:
     if (o.fixed && numElements(o.type.shape) == 1 && o.type.dtype == DType::F32) {
       p.scalar = *static_cast<const float *>(o.fixed);
     } else {
-      if (!availableAt(other, hi) || !isFloat(o.type.dtype))
+      p.full = o.type.shape == shape;
+      // Broadcast operands are described against the kernel's own result
+      // shape, which a reshape changed.
+      if (!availableAt(other, hi) || !isFloat(o.type.dtype) || (viewed && !p.full))
         return false;
       p.input = int(h.in.size());
       h.in.push_back(other);
@@ -247,25 +270,104 @@ private:
       while (true) {
         uint32_t t = h.out[0];
         int ji = soleConsumer(t, hi);
+        // Look through reshapes of the result: its bytes stay the same.
+        std::vector<int> views;
+        while (ji >= 0 && isViewOp(nodes_[ji].info.kind) && nodes_[ji].out.size() == 1) {
+          views.push_back(ji);
+          t = nodes_[ji].out[0];
+          ji = soleConsumer(t, size_t(ji));
+        }
         if (ji < 0)
           break;
         Node &j = nodes_[ji];
         Node grown = h;
+        bool viewed = h.viewed || !views.empty();
         size_t ownedBefore = owned_.size(), tensorsBefore = pt_.size();
-        if (!absorb(grown, hi, j, t) || !probe(grown)) {
+        if (!absorb(grown, hi, j, t, viewed) || !probe(grown)) {
           owned_.resize(ownedBefore);
           pt_.resize(tensorsBefore);
           uses_.resize(tensorsBefore);
           break;
         }
         grown.out = j.out;
-        grown.info.out = j.info.out;
+        grown.viewed = viewed;
+        for (int v : views) {
+          grown.sources.insert(grown.sources.end(), nodes_[v].sources.begin(),
+                               nodes_[v].sources.end());
+          nodes_[v].alive = false;
+        }
         grown.sources.insert(grown.sources.end(), j.sources.begin(), j.sources.end());
         for (uint32_t id : j.out)
           pt_[id].producer = int(hi);
         h = std::move(grown);
         j.alive = false;
       }
+    }
+  }
+
+  /// Row-major element strides of `shape`.
+  static std::vector<int64_t> denseStrides(const Shape &shape) {
+    std::vector<int64_t> st(shape.size(), 1);
+    for (int i = int(shape.size()) - 2; i >= 0; --i)
+      st[i] = st[i + 1] * shape[i + 1];
+    return st;
+  }
+
+  static std::vector<int64_t> permOf(const Node &t) {
+    std::vector<int64_t> perm = t.info.attrs.perm;
+    if (perm.empty())
+      for (int64_t i = int64_t(t.info.in[0].shape.size()) - 1; i >= 0; --i)
+        perm.push_back(i);
+    return perm;
+  }
+
+  /// Folds transposes into the strides of the MatMuls that read them (the
+  /// heads of attention) or whose result they permute (the head merge).
+  void foldTransposes() {
+    for (size_t ni = 0; ni < nodes_.size(); ++ni) {
+      if (!nodes_[ni].alive || nodes_[ni].info.kind != OpKind::MatMul)
+        continue;
+      for (size_t i = 0; i < 2; ++i) {
+        Node &n = nodes_[ni];
+        uint32_t x = n.in[i];
+        int p = pt_[x].producer;
+        if (p < 0 || !nodes_[p].alive || nodes_[p].info.kind != OpKind::Transpose ||
+            uses_[x] != 1 || pt_[x].stageOutput || (n.in[0] == n.in[1]))
+          continue;
+        Node &tr = nodes_[p];
+        std::vector<int64_t> perm = permOf(tr), sy = denseStrides(tr.info.in[0].shape);
+        std::vector<int64_t> st(perm.size());
+        for (size_t d = 0; d < perm.size(); ++d)
+          st[d] = sy[perm[d]];
+        Node grown = n;
+        grown.in[i] = tr.in[0];
+        grown.info.inStrides.resize(2);
+        grown.info.inStrides[i] = st;
+        if (!probe(grown))
+          continue;
+        grown.sources.insert(grown.sources.begin(), tr.sources.begin(), tr.sources.end());
+        ++uses_[tr.in[0]];
+        n = std::move(grown);
+        tr.alive = false;
+      }
+      Node &n = nodes_[ni];
+      int ti = soleConsumer(n.out[0], ni);
+      if (ti < 0 || nodes_[ti].info.kind != OpKind::Transpose)
+        continue;
+      Node &tr = nodes_[ti];
+      std::vector<int64_t> perm = permOf(tr), so = denseStrides(tr.info.out[0].shape);
+      std::vector<int64_t> st(perm.size());
+      for (size_t d = 0; d < perm.size(); ++d)
+        st[perm[d]] = so[d];
+      Node grown = n;
+      grown.info.outStrides = st;
+      grown.out = tr.out;
+      if (!probe(grown))
+        continue;
+      grown.sources.insert(grown.sources.end(), tr.sources.begin(), tr.sources.end());
+      pt_[tr.out[0]].producer = int(ni);
+      n = std::move(grown);
+      tr.alive = false;
     }
   }
 

@@ -257,3 +257,49 @@ TEST(StagePlanTest, ReferencePlanKeepsEveryOp) {
 }
 
 } // namespace
+
+#ifdef NEURON_RUNTIME_HAVE_DNNL
+namespace {
+// A linear layer on [batch, seq, d] as the importers write it: a 2-D Gemm
+// between reshapes, then the activation and the residual add, which fusion
+// reaches through the reshape.
+// A fused operand is appended after the op's own operands: it must not be
+// taken for Gemm's C or a convolution's bias (a regression).
+TEST(StagePlanTest, FusedOperandsAreNotTheOpsOwnOperands) {
+  Built b = build({{DType::F32, {8, 16}}, {DType::F32, {8, 24}}, {DType::F32, {1, 4, 6, 6}},
+                   {DType::F32, {1, 4, 6, 6}}},
+                  [](StageBuilder &s, std::vector<uint32_t> in, std::mt19937 &rng) {
+                    OpAttrs g = defaultAttrs(OpKind::Gemm);
+                    g.transB = true;
+                    uint32_t y = s.addOp(OpKind::Gemm, {in[0], weight(s, "w", {24, 16}, rng),
+                                                        weight(s, "b", {24}, rng)}, g);
+                    uint32_t sum = s.addOp(OpKind::Add, {in[1], y});
+                    uint32_t c = s.addOp(OpKind::Conv, {in[2], weight(s, "k", {4, 4, 3, 3}, rng)},
+                                         convAttrs(3, 1));
+                    return std::vector<uint32_t>{sum, s.addOp(OpKind::Add, {c, in[3]})};
+                  });
+  Model m = runBoth(b);
+  EXPECT_TRUE(hasStep(m, "gemm+add")) << planText(m);
+  EXPECT_TRUE(hasStep(m, "conv+add")) << planText(m);
+}
+
+TEST(StagePlanTest, FusionLooksThroughReshapes) {
+  Built b = build({{DType::F32, {1, 8, 16}}, {DType::F32, {1, 8, 24}}},
+                  [](StageBuilder &s, std::vector<uint32_t> in, std::mt19937 &rng) {
+                    OpAttrs r = defaultAttrs(OpKind::Reshape);
+                    r.shape = {8, 16};
+                    uint32_t x2 = s.addOp(OpKind::Reshape, {in[0]}, r);
+                    OpAttrs g = defaultAttrs(OpKind::Gemm);
+                    g.transB = true;
+                    uint32_t y = s.addOp(OpKind::Gemm, {x2, weight(s, "w", {24, 16}, rng),
+                                                        weight(s, "b", {24}, rng)}, g);
+                    r.shape = {1, 8, 24};
+                    uint32_t y3 = s.addOp(OpKind::Reshape, {y}, r);
+                    uint32_t act = s.addOp(OpKind::Gelu, {y3});
+                    return std::vector<uint32_t>{s.addOp(OpKind::Add, {in[1], act})};
+                  });
+  Model m = runBoth(b);
+  EXPECT_TRUE(hasStep(m, "gemm+reshape+gelu+add")) << planText(m);
+}
+} // namespace
+#endif
