@@ -56,8 +56,10 @@ class Suite:
         self.cc = os.environ.get("NEURON_CC") or os.path.join(self.bin, "neuron-cc")
         self.nrun = os.path.join(self.bin, "neuron-run")
         self.gemm = os.path.join(self.bin, "neuron-gemm-bench")
-        self.autocast = "--auto-cast" in subprocess.run(
-            [self.cc, "--help"], capture_output=True, text=True).stdout
+        # The option is listed by `neuron-cc compile --help` (the subcommand's).
+        self.autocast = any("--auto-cast" in subprocess.run(
+            [self.cc, *sub, "--help"], capture_output=True, text=True).stdout
+            for sub in ([], ["compile"]))
         self.torch_env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
         self.torch_env.pop("OMP_NUM_THREADS", None)
 
@@ -165,7 +167,7 @@ def main():
     gemm = []  # (model, batch, dtype, json)
     checks = {}
     if not suite.autocast:
-        log("bf16 rows skipped: neuron-cc --help does not list --auto-cast")
+        log("bf16 rows skipped: neuron-cc compile --help does not list --auto-cast")
 
     for model in models:
         b1 = suite.trace(model, 1)
