@@ -118,28 +118,59 @@ DeviceId::DeviceId(const char *name) : index(parseDevice(name ? name : "")) {}
 DeviceId::DeviceId(const std::string &name) : index(parseDevice(name)) {}
 
 /// One batch in flight: its inputs (owned or borrowed), its outputs being
-/// gathered, and its promise, set when the last chunk is done.
+/// gathered, and how its caller learns it is done: the promise of submit(),
+/// or `done` for operator(), which waits on `cv` and takes the error itself.
+///
+/// Why two ways: the thread that drops the last reference to an exception
+/// deletes it. A promise's state may be released by the chunk's thread after
+/// the caller has already handled the exception; ThreadSanitizer cannot see
+/// the (uninstrumented) libstdc++ reference count that orders the two, and
+/// reports a race. operator() therefore moves the error out under the mutex,
+/// so the caller's thread holds the last reference; submit() releases its
+/// promise right after setting it.
 struct Batch {
   std::vector<HostTensor> inputs, outputs;
+  bool async = false;
   std::promise<std::vector<HostTensor>> promise;
   std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
   size_t pending = 0;
   std::exception_ptr firstError;
   void fail(std::exception_ptr e) {
     std::lock_guard<std::mutex> lock(m);
     if (!firstError)
-      firstError = e;
+      firstError = std::move(e);
   }
   /// Called once per chunk.
   void chunkDone() {
     std::unique_lock<std::mutex> lock(m);
     if (--pending != 0)
       return;
+    if (!async) {
+      done = true;
+      cv.notify_all();
+      return;
+    }
+    std::promise<std::vector<HostTensor>> p = std::move(promise);
+    std::exception_ptr e = std::move(firstError);
+    std::vector<HostTensor> out = std::move(outputs);
     lock.unlock();
-    if (firstError)
-      promise.set_exception(firstError);
+    if (e)
+      p.set_exception(std::move(e));
     else
-      promise.set_value(std::move(outputs));
+      p.set_value(std::move(out));
+  }
+  /// operator(): waits for every chunk, then returns the outputs or throws
+  /// the first error.
+  std::vector<HostTensor> wait() {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return done; });
+    if (std::exception_ptr e = std::move(firstError)) {
+      lock.unlock();
+      std::rethrow_exception(e);
+    }
+    return std::move(outputs);
   }
 };
 
@@ -156,6 +187,11 @@ struct DataParallel::Impl {
   std::unique_ptr<WorkerPool> pool;
 
   void init(const DataParallelOptions &o);
+  /// Checks a batch, splits it into chunks and queues them; throws Error on
+  /// a bad batch. With `future`, the batch completes that future (taken
+  /// before any chunk is queued, since the last chunk moves the promise out).
+  std::shared_ptr<Batch> start(std::vector<HostTensor> inputs,
+                               std::future<std::vector<HostTensor>> *future);
   void runChunk(Batch &b, int64_t start, int64_t rows, size_t device);
   ~Impl() {
     // Queued chunks fail as unloaded; running ones see their pipeline
@@ -357,58 +393,57 @@ void DataParallel::Impl::runChunk(Batch &b, int64_t chunkStart, int64_t chunkRow
     std::rethrow_exception(error);
 }
 
-std::future<std::vector<HostTensor>> DataParallel::submit(std::vector<HostTensor> inputs) {
-  Impl &m = *impl_;
+std::shared_ptr<Batch> DataParallel::Impl::start(std::vector<HostTensor> inputs,
+                                                 std::future<std::vector<HostTensor>> *future) {
+  Impl &m = *this;
   const ModelDesc &md = m.artifact->model();
   const int dim = m.dim;
   const int64_t cb = m.compiled, nd = int64_t(m.devices.size());
   auto b = std::make_shared<Batch>();
-  auto future = b->promise.get_future();
   struct Chunk {
     int64_t start, rows;
     size_t device;
   };
   std::vector<Chunk> chunks;
-  try {
-    if (inputs.size() != md.inputs.size())
-      throw Error("model '" + md.name + "' expects " + std::to_string(md.inputs.size()) +
-                  " inputs, got " + std::to_string(inputs.size()));
-    for (size_t i = 0; i < inputs.size(); ++i)
-      if (size_t(dim) >= inputs[i].shape().size())
-        throw Error("DataParallel: input " + std::to_string(i) + " is " + inputs[i].describe() +
-                    ", no dim " + std::to_string(dim) + " to split");
-    const int64_t B = inputs[0].shape()[dim];
-    for (size_t i = 1; i < inputs.size(); ++i)
-      if (inputs[i].shape()[dim] != B)
-        throw Error("DataParallel: inputs disagree on the batch size along dim " +
-                    std::to_string(dim) + ": input 0 has " + std::to_string(B) + ", input " +
-                    std::to_string(i) + " has " + std::to_string(inputs[i].shape()[dim]));
-    if (B == 0)
-      throw Error("DataParallel: empty batch");
-    if (!m.dynamic) {
-      if (B % nd != 0 || B / nd != cb)
-        throw Error("DataParallel: input batch size " + std::to_string(B) + " / " +
-                    std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
-                    std::to_string(cb) + " when dynamic batching is disabled");
-      for (int64_t j = 0; j < nd; ++j)
-        chunks.push_back({j * cb, cb, size_t(j)});
-    } else {
-      int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
-      for (int64_t start = 0, j = 0; start < B; start += s, ++j)
-        chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
-    }
-    for (const TensorDesc &o : md.outputs) {
-      Shape s = o.type.shape;
-      s[dim] = B;
-      b->outputs.emplace_back(o.type.dtype, s);
-    }
-  } catch (...) {
-    b->promise.set_exception(std::current_exception());
-    return future;
+  if (inputs.size() != md.inputs.size())
+    throw Error("model '" + md.name + "' expects " + std::to_string(md.inputs.size()) +
+                " inputs, got " + std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (size_t(dim) >= inputs[i].shape().size())
+      throw Error("DataParallel: input " + std::to_string(i) + " is " + inputs[i].describe() +
+                  ", no dim " + std::to_string(dim) + " to split");
+  const int64_t B = inputs[0].shape()[dim];
+  for (size_t i = 1; i < inputs.size(); ++i)
+    if (inputs[i].shape()[dim] != B)
+      throw Error("DataParallel: inputs disagree on the batch size along dim " +
+                  std::to_string(dim) + ": input 0 has " + std::to_string(B) + ", input " +
+                  std::to_string(i) + " has " + std::to_string(inputs[i].shape()[dim]));
+  if (B == 0)
+    throw Error("DataParallel: empty batch");
+  if (!m.dynamic) {
+    if (B % nd != 0 || B / nd != cb)
+      throw Error("DataParallel: input batch size " + std::to_string(B) + " / " +
+                  std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
+                  std::to_string(cb) + " when dynamic batching is disabled");
+    for (int64_t j = 0; j < nd; ++j)
+      chunks.push_back({j * cb, cb, size_t(j)});
+  } else {
+    int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
+    for (int64_t start = 0, j = 0; start < B; start += s, ++j)
+      chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
+  }
+  for (const TensorDesc &o : md.outputs) {
+    Shape s = o.type.shape;
+    s[dim] = B;
+    b->outputs.emplace_back(o.type.dtype, s);
+  }
+  if (future) {
+    b->async = true;
+    *future = b->promise.get_future();
   }
   b->inputs = std::move(inputs);
   b->pending = chunks.size();
-  Impl *ip = impl_.get();
+  Impl *ip = this;
   for (const Chunk &c : chunks)
     m.pool->post([ip, b, c](bool cancelled) {
       try {
@@ -421,6 +456,18 @@ std::future<std::vector<HostTensor>> DataParallel::submit(std::vector<HostTensor
       }
       b->chunkDone();
     });
+  return b;
+}
+
+std::future<std::vector<HostTensor>> DataParallel::submit(std::vector<HostTensor> inputs) {
+  std::future<std::vector<HostTensor>> future;
+  try {
+    impl_->start(std::move(inputs), &future);
+  } catch (...) {
+    std::promise<std::vector<HostTensor>> bad;
+    future = bad.get_future();
+    bad.set_exception(std::current_exception());
+  }
   return future;
 }
 
@@ -431,7 +478,7 @@ std::vector<HostTensor> DataParallel::operator()(const std::vector<HostTensor> &
   borrowed.reserve(inputs.size());
   for (const HostTensor &x : inputs)
     borrowed.push_back(HostTensor::borrow(x.dtype(), x.shape(), x.data()));
-  return submit(std::move(borrowed)).get();
+  return impl_->start(std::move(borrowed), nullptr)->wait();
 }
 
 } // namespace neuron::rt
