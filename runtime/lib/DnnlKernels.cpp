@@ -599,6 +599,76 @@ std::unique_ptr<Kernel> makeEltwise(const OpInfo &op, DnnlEnv &env) {
   return kernel;
 }
 
+/// Pow with a constant scalar exponent (LayerNorm's x^2 in ONNX exports):
+/// oneDNN's eltwise_pow computes 1 * x^e.
+std::unique_ptr<Kernel> makeScalarPow(const OpInfo &op, const std::vector<const void *> &constIn,
+                                      DnnlEnv &env) {
+  if (!constIn[1] || numElements(op.in[1].shape) != 1 || op.in[1].dtype != DType::F32 ||
+      op.in[0].shape != op.out[0].shape || op.in[0].dtype != op.out[0].dtype)
+    return nullptr;
+  float e = *static_cast<const float *>(constIn[1]);
+  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))}, toDt(op.in[0].dtype));
+  dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                   dnnl::algorithm::eltwise_pow, md, 1.0f, e);
+  dnnl::eltwise_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
+  auto kernel = std::make_unique<DnnlKernel>(env);
+  kernel->bind(DNNL_ARG_SRC, md, 0);
+  kernel->bind(DNNL_ARG_DST, md, -1);
+  kernel->setPrimitive(dnnl::eltwise_forward(pd), pd);
+  return kernel;
+}
+
+/// ReduceMean / ReduceSum / ReduceMax over any axes, as a oneDNN reduction
+/// (the result keeps the reduced dims as 1: keepdims only changes the shape).
+std::unique_ptr<Kernel> makeReduce(const OpInfo &op, DnnlEnv &env) {
+  const Shape &x = op.in[0].shape;
+  if (x.empty() || x.size() > 6 || op.in[0].dtype != op.out[0].dtype)
+    return nullptr;
+  memory::dims src = toDims(x), dst = src;
+  int rank = int(x.size());
+  if (op.attrs.axes.empty())
+    std::fill(dst.begin(), dst.end(), 1);
+  for (int64_t a : op.attrs.axes)
+    dst[a < 0 ? a + rank : a] = 1;
+  dnnl::algorithm alg = op.kind == OpKind::ReduceMean  ? dnnl::algorithm::reduction_mean
+                        : op.kind == OpKind::ReduceSum ? dnnl::algorithm::reduction_sum
+                                                       : dnnl::algorithm::reduction_max;
+  dt type = toDt(op.in[0].dtype);
+  memory::desc smd = plainMd(src, type), dmd = plainMd(dst, type);
+  dnnl::reduction::desc desc(alg, smd, dmd, 0.0f, 0.0f);
+  dnnl::reduction::primitive_desc pd(desc, userScratchpad(), env.engine);
+  auto kernel = std::make_unique<DnnlKernel>(env);
+  kernel->bind(DNNL_ARG_SRC, smd, 0);
+  kernel->bind(DNNL_ARG_DST, dmd, -1);
+  kernel->setPrimitive(dnnl::reduction(pd), pd);
+  return kernel;
+}
+
+/// Transpose as a oneDNN reorder: the source is read through permuted
+/// strides into the dense result (also converting f32 <-> bf16 if the
+/// result's type differs, which only the planner asks for).
+std::unique_ptr<Kernel> makeTranspose(const OpInfo &op, DnnlEnv &env) {
+  const Shape &x = op.in[0].shape, &y = op.out[0].shape;
+  if (x.empty() || x.size() > 6)
+    return nullptr;
+  std::vector<int64_t> perm = op.attrs.perm;
+  if (perm.empty())
+    for (int64_t i = int64_t(x.size()) - 1; i >= 0; --i)
+      perm.push_back(i);
+  memory::dims xs(x.size(), 1), ys(y.size());
+  for (int i = int(x.size()) - 2; i >= 0; --i)
+    xs[i] = xs[i + 1] * x[i + 1];
+  for (size_t d = 0; d < y.size(); ++d)
+    ys[d] = xs[perm[d]];
+  memory::desc src(toDims(y), toDt(op.in[0].dtype), ys), dst = plainMd(toDims(y), toDt(op.out[0].dtype));
+  dnnl::reorder::primitive_desc pd(env.engine, src, env.engine, dst, userScratchpad());
+  auto kernel = std::make_unique<DnnlKernel>(env);
+  kernel->bind(DNNL_ARG_SRC, src, 0);
+  kernel->bind(DNNL_ARG_DST, dst, -1);
+  kernel->setPrimitive(dnnl::reorder(pd), pd);
+  return kernel;
+}
+
 /// A layout change (Identity between NCHW and NHWC, inserted by the planner)
 /// or a Cast between f32 and bf16, as a oneDNN reorder.
 std::unique_ptr<Kernel> makeReorder(const OpInfo &op, DnnlEnv &env) {
@@ -680,6 +750,8 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const
   std::unique_ptr<Kernel> k;
   if (op.kind == OpKind::Cast || (op.kind == OpKind::Identity && op.nhwcIn(0) != op.nhwcOut(0)))
     k = makeReorder(op, env);
+  else if (op.kind == OpKind::Pow)
+    k = makeScalarPow(op, constIn, env);
   else if (isBinary(op.kind))
     k = makeBinary(op, env);
   else if (isUnary(op.kind))
@@ -695,6 +767,10 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const
     case OpKind::BatchNorm: k = makeBatchNorm(op, env); break;
     case OpKind::LayerNorm: k = makeLayerNorm(op, env, buf); break;
     case OpKind::Softmax: k = makeSoftmax(op, env); break;
+    case OpKind::Transpose: k = makeTranspose(op, env); break;
+    case OpKind::ReduceMean:
+    case OpKind::ReduceSum:
+    case OpKind::ReduceMax: k = makeReduce(op, env); break;
     default: break;
     }
   if (k && !buf.empty())

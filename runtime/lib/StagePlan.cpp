@@ -226,6 +226,14 @@ private:
       return false;
     if (ji.kind == OpKind::BatchNorm)
       return !viewed && h.info.kind == OpKind::Conv && foldBatchNorm(h, j);
+    if (ji.kind == OpKind::Cast) {
+      // bf16 <-> f32 after the op: oneDNN writes the result in the cast's
+      // type (post-ops run in f32 before the conversion either way).
+      if (!isFloat(ji.out[0].dtype) || !isFloat(h.info.out[0].dtype))
+        return false;
+      h.info.out[0].dtype = ji.out[0].dtype;
+      return true;
+    }
     if (!isFloat(ji.out[0].dtype) || ji.out[0].dtype != h.info.out[0].dtype)
       return false;
     if (isUnary(ji.kind)) {

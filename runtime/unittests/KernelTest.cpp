@@ -1,7 +1,9 @@
 //===- KernelTest.cpp - reference kernels and oneDNN cross-checks ---------===//
 #include "KernelTestUtil.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 using namespace neuron::rt;
 using namespace neuron::rt::testkit;
@@ -381,4 +383,47 @@ TEST(CrossCheckTest, Elementwise) {
   crossCheck(OpKind::Clip, {in({5, 5})}, c, rng);
   c.max = 0.5f;
   crossCheck(OpKind::Clip, {in({5, 5})}, c, rng);
+}
+
+TEST(CrossCheckTest, MovementReductionAndScalarPow) {
+  std::mt19937 rng(17);
+  for (int i = 0; i < 8; ++i) {
+    int rank = int(pick(rng, 1, 5));
+    Shape x;
+    for (int d = 0; d < rank; ++d)
+      x.push_back(pick(rng, 1, 6));
+    OpAttrs t = defaultAttrs(OpKind::Transpose);
+    t.perm.resize(rank);
+    std::iota(t.perm.begin(), t.perm.end(), 0);
+    std::shuffle(t.perm.begin(), t.perm.end(), rng);
+    crossCheck(OpKind::Transpose, {in(x)}, t, rng);
+    for (OpKind k : {OpKind::ReduceMean, OpKind::ReduceSum, OpKind::ReduceMax}) {
+      OpAttrs r = defaultAttrs(k);
+      r.keepdims = i % 2;
+      int64_t axis = pick(rng, -rank, rank - 1);
+      r.axes = {axis};
+      // oneDNN has no reduction that reduces nothing: a size-1 axis stays
+      // with the reference.
+      crossCheck(k, {in(x)}, r, rng, x[axis < 0 ? axis + rank : axis] > 1);
+    }
+  }
+  float two = 2.0f, half = 0.5f;
+  crossCheck(OpKind::Pow, {in({4, 5}), Operand::constant(f32({}, {two}))}, OpAttrs(), rng);
+  crossCheck(OpKind::Pow,
+             {Operand::input(DType::F32, {3, 3}), Operand::constant(f32({}, {half}))}, OpAttrs(),
+             rng, true, 1e-4, 1e-5);
+}
+
+// bf16 operands: oneDNN accumulates in f32 like the reference, so the two
+// agree to bf16's rounding of the result.
+TEST(CrossCheckTest, Bf16MatrixOps) {
+  std::mt19937 rng(18);
+  auto bf = [](Shape s) { return Operand::input(DType::BF16, std::move(s)); };
+  crossCheck(OpKind::MatMul, {bf({2, 8, 32}), bf({32, 16})}, OpAttrs(), rng, true, 1e-2, 1e-2);
+  OpAttrs g = defaultAttrs(OpKind::Gemm);
+  g.transB = true;
+  crossCheck(OpKind::Gemm, {bf({8, 32}), bf({16, 32}), bf({16})}, g, rng, true, 1e-2, 1e-2);
+  OpAttrs cast = defaultAttrs(OpKind::Cast);
+  cast.castTo = DType::BF16;
+  crossCheck(OpKind::Cast, {in({3, 7})}, cast, rng, true, 1e-2, 0);
 }
