@@ -184,12 +184,18 @@ int main(int argc, char **argv) {
       if (!json) {
         std::cout << "\nverify: OK (kernels prepared, one request run on zero inputs)\n";
         auto backends = model.kernelBackends();
+        auto plan = model.kernelPlan();
         for (size_t s = 0; s < backends.size(); ++s) {
-          size_t dnnl = 0;
-          for (const std::string &b : backends[s])
+          size_t dnnl = 0, views = 0;
+          for (const std::string &b : backends[s]) {
             dnnl += b == "onednn";
-          std::cout << "  stage " << s << ": " << dnnl << " onednn, "
-                    << backends[s].size() - dnnl << " reference kernels\n";
+            views += b == "view";
+          }
+          std::cout << "  stage " << s << ": ops on " << dnnl << " onednn, "
+                    << backends[s].size() - dnnl - views << " reference kernels, " << views
+                    << " views; " << plan[s].size() << " planned steps:\n";
+          for (const std::string &step : plan[s])
+            std::cout << "    " << step << "\n";
         }
       }
     }
