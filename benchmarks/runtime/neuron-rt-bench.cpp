@@ -30,6 +30,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
+#include <fstream>
 #include <deque>
 #include <future>
 #include <iostream>
@@ -100,6 +102,31 @@ std::vector<HostTensor> zeros(const std::vector<TensorDesc> &ins, int64_t batchF
   return r;
 }
 
+/// Seconds each worker of replica 0 (threads named "nrt-r0s<S>") has been
+/// on a CPU, from /proc/self/task/<tid>/schedstat (zeros where the kernel
+/// has none). Unlike the workers' busy time, which is wall time around each
+/// stage run, this leaves out the time other threads held the CPU, but it
+/// includes a worker's polling while it waits for a request.
+std::vector<double> onCpuSeconds(size_t K) {
+  std::vector<double> r(K, 0);
+  DIR *d = ::opendir("/proc/self/task");
+  if (!d)
+    return r;
+  while (dirent *e = ::readdir(d)) {
+    std::string base = std::string("/proc/self/task/") + e->d_name;
+    std::ifstream comm(base + "/comm"), sched(base + "/schedstat");
+    std::string name;
+    unsigned long long ns = 0;
+    if (!std::getline(comm, name) || name.rfind("nrt-r0s", 0) != 0 || !(sched >> ns))
+      continue;
+    size_t s = size_t(std::atoi(name.c_str() + 7));
+    if (s < K)
+      r[s] = double(ns) * 1e-9;
+  }
+  ::closedir(d);
+  return r;
+}
+
 /// A K-stage chain of Identity ops on f32[1, 4].
 std::shared_ptr<const Artifact> identityChain(int K) {
   ArtifactWriter w("identity" + std::to_string(K));
@@ -144,6 +171,19 @@ int handoff(const Args &a) {
       std::printf("%-7d %-18.1f %-22s\n", K, lat[1], "-");
     else
       std::printf("%-7d %-18.1f %-22.1f\n", K, lat[size_t(K)], (lat[size_t(K)] - lat[1]) / (K - 1));
+  }
+  // The least-squares slope of latency over K: one figure that a noisy
+  // 1-stage median does not skew.
+  if (a.maxStages > 1) {
+    double n = a.maxStages, sk = 0, sl = 0, skk = 0, skl = 0;
+    for (int K = 1; K <= a.maxStages; ++K) {
+      sk += K;
+      sl += lat[size_t(K)];
+      skk += double(K) * K;
+      skl += K * lat[size_t(K)];
+    }
+    std::printf("fit over 1..%d stages: %.1f us per stage\n", a.maxStages,
+                (n * skl - sk * sl) / (n * skk - sk * sk));
   }
   return 0;
 }
@@ -258,13 +298,12 @@ int pipeline(const Args &a) {
   auto art = Artifact::open(a.model);
   size_t K = art->model().stages.size();
   std::vector<double> stream, ideal, ratio;
-  std::vector<std::vector<double>> stageMs(K), streamStageMs(K), stageBusy(K);
+  std::vector<std::vector<double>> stageMs(K), streamStageMs(K), stageBusy(K), cpuAlone(K),
+      cpuStream(K);
   // The machine is shared, so the two measurements alternate in short
   // slices (alone, streaming, alone, ...) and each streaming slice is
   // compared with the alone slice just before it: both see about the same
   // load from other processes. Figures are medians over every slice pair.
-  const double slice = std::min(a.seconds, 0.5);
-  const int pairs = std::max(1, int(a.seconds / slice + 0.5));
   for (int r = 0; r < a.repeat; ++r) {
     std::string dir = makeLockDir();
     PipelineOptions po;
@@ -272,20 +311,29 @@ int pipeline(const Args &a) {
     Pipeline p = Pipeline::load(art, po);
     std::vector<HostTensor> in = zeros(p.inputs());
     int64_t batch = in.empty() || in[0].shape().empty() ? 1 : in[0].shape()[0];
+    auto w0 = Clock::now();
     for (int i = 0; i < 3; ++i)
       p.run(in);
+    // A slice holds at least ~20 requests of the whole model.
+    double request = std::chrono::duration<double>(Clock::now() - w0).count() / 3;
+    const double slice = std::min(a.seconds, std::max(0.5, 20 * request));
+    const int pairs = std::max(1, int(a.seconds / slice + 0.5));
     for (int pair = 0; pair < pairs; ++pair) {
       // Alone: one request in flight, so no two stages ever overlap.
       p.resetStats();
+      std::vector<double> c0 = onCpuSeconds(K);
       closedLoop(1, slice, [&] { p.run(in); });
+      std::vector<double> c1 = onCpuSeconds(K);
       double slowest = 0;
       for (const WorkerStats &w : p.stats()) {
-        double t = w.busySeconds / double(std::max<uint64_t>(1, w.requests));
-        stageMs[w.stage].push_back(t * 1e3);
-        slowest = std::max(slowest, t);
+        double n = double(std::max<uint64_t>(1, w.requests));
+        stageMs[w.stage].push_back(w.busySeconds / n * 1e3);
+        cpuAlone[w.stage].push_back((c1[w.stage] - c0[w.stage]) / n * 1e3);
+        slowest = std::max(slowest, w.busySeconds / n);
       }
       // Streaming: 2 requests in flight per stage.
       p.resetStats();
+      c0 = onCpuSeconds(K);
       long done = 0;
       auto t0 = Clock::now();
       std::deque<std::future<std::vector<HostTensor>>> window;
@@ -298,28 +346,34 @@ int pipeline(const Args &a) {
       }
       double wall = std::chrono::duration<double>(Clock::now() - t0).count();
       double sps = double(done) / wall * double(batch);
+      std::vector<WorkerStats> streamed = p.stats(); // before the drain
+      c1 = onCpuSeconds(K);
       for (auto &f : window)
         f.get();
       // Where the time went while streaming: each stage's time per request
       // (against its time alone) and its busy fraction of the wall time.
-      for (const WorkerStats &w : p.stats()) {
+      for (const WorkerStats &w : streamed) {
         double t = w.busySeconds / double(std::max<uint64_t>(1, w.requests));
         streamStageMs[w.stage].push_back(t * 1e3);
         stageBusy[w.stage].push_back(w.busySeconds / wall);
+        cpuStream[w.stage].push_back((c1[w.stage] - c0[w.stage]) /
+                                     double(std::max<uint64_t>(1, w.requests)) * 1e3);
       }
       stream.push_back(sps);
       ideal.push_back(double(batch) / slowest);
       ratio.push_back(sps * slowest / double(batch));
     }
-    std::fprintf(stderr, "run %d: streaming %.1f samples/s, ideal %.1f (medians of %d pairs)\n", r,
-                 median({stream.end() - pairs, stream.end()}),
-                 median({ideal.end() - pairs, ideal.end()}), pairs);
+    std::fprintf(stderr,
+                 "run %d: streaming %.1f samples/s, ideal %.1f (medians of %d pairs of %.1f s)\n",
+                 r, median({stream.end() - pairs, stream.end()}),
+                 median({ideal.end() - pairs, ideal.end()}), pairs, slice);
   }
   std::printf("%-40s %12s\n", "configuration (median of slice pairs)", "value");
   for (size_t s = 0; s < K; ++s)
-    std::printf("stage %zu ms/request: alone %.3f, streaming %.3f (busy %.1f%% "
-                "of the time)\n",
-                s, median(stageMs[s]), median(streamStageMs[s]), 100 * median(stageBusy[s]));
+    std::printf("stage %zu ms/request: alone %.3f (on a CPU %.3f), streaming %.3f (on a CPU "
+                "%.3f), busy %.1f%% of the time while streaming\n",
+                s, median(stageMs[s]), median(cpuAlone[s]), median(streamStageMs[s]),
+                median(cpuStream[s]), 100 * median(stageBusy[s]));
   std::printf("%-40s %12.1f\n", "pipeline streaming, samples/s", median(stream));
   std::printf("%-40s %12.1f\n", "1 / slowest stage, samples/s", median(ideal));
   std::printf("%-40s %12.3f\n", "ratio streaming / ideal", median(ratio));
