@@ -18,7 +18,39 @@ void registerCompilerDialects(mlir::MLIRContext &context) {
                       mlir::func::FuncDialect>();
 }
 
-void buildOptimizePipeline(mlir::OpPassManager &pm) {
+llvm::StringRef getAutoCastModeName(AutoCastMode mode) {
+  switch (mode) {
+  case AutoCastMode::None:
+    return "none";
+  case AutoCastMode::MatMult:
+    return "matmult";
+  case AutoCastMode::All:
+    return "all";
+  }
+  return "none";
+}
+
+std::optional<AutoCastMode> parseAutoCastMode(llvm::StringRef name) {
+  for (AutoCastMode mode :
+       {AutoCastMode::None, AutoCastMode::MatMult, AutoCastMode::All})
+    if (name == getAutoCastModeName(mode))
+      return mode;
+  return std::nullopt;
+}
+
+void buildOptimizePipeline(mlir::OpPassManager &pm,
+                           const OptimizePipelineOptions &options) {
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  if (options.autoCast == AutoCastMode::None)
+    return;
+  // After the folders, so casts are placed on the graph that will run; the
+  // second round folds what the casts expose (identity casts, dead f32
+  // copies) and merges duplicate casts.
+  NeuronAutoCastOptions autoCast;
+  autoCast.mode = getAutoCastModeName(options.autoCast).str();
+  autoCast.type = options.autoCastType;
+  pm.nest<mlir::func::FuncOp>().addPass(createNeuronAutoCast(autoCast));
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
 }

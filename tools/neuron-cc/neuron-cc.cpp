@@ -1,7 +1,9 @@
 //===- neuron-cc.cpp - the compile driver ---------------------------------===//
 //
 //   neuron-cc compile MODEL [--framework ONNX|PYTORCH] [--io-config JSON|@FILE]
-//             [--compile-to import|optimize] [--output FILE] [--verbose N]
+//             [--compile-to import|optimize|partition|neff]
+//             [--auto-cast none|matmult|all] [--auto-cast-type bf16]
+//             [--output FILE] [--verbose N]
 //   neuron-cc list-operators --framework ONNX|PYTORCH
 //
 // Flags follow AWS neuron-cc. Errors are MLIR diagnostics on stderr and exit
@@ -119,6 +121,19 @@ static cl::opt<neuron::PartitionObjective> partitionObjective(
                clEnumValN(neuron::PartitionObjective::Balanced, "balanced",
                           "FLOPs, with every stage's weights under the cap")),
     cl::sub(compileCommand), cl::cat(neuronCategory));
+
+// Strings rather than enums so a bad value gets our own message, and so the
+// neuronx-cc types we do not implement are told apart from typos.
+static cl::opt<std::string> autoCast(
+    "auto-cast",
+    cl::desc("Which f32 ops to compute in --auto-cast-type: none (default: "
+             "fp32 stays exact), matmult (matmul, gemm, conv) or all"),
+    cl::init("none"), cl::sub(compileCommand), cl::cat(neuronCategory));
+
+static cl::opt<std::string> autoCastType(
+    "auto-cast-type",
+    cl::desc("The type --auto-cast casts to; only bf16 is supported"),
+    cl::init("bf16"), cl::sub(compileCommand), cl::cat(neuronCategory));
 
 static cl::opt<unsigned> verbose("verbose",
                                  cl::desc("0: errors only; 1: phase timings"),
@@ -291,10 +306,40 @@ static std::optional<neuron::PartitionPipelineOptions> partitionOptions() {
   return options;
 }
 
+/// Reads --auto-cast and --auto-cast-type; prints an error and returns
+/// nullopt if one is malformed or not supported.
+static std::optional<neuron::OptimizePipelineOptions> optimizeOptions() {
+  neuron::OptimizePipelineOptions options;
+  std::optional<neuron::AutoCastMode> mode =
+      neuron::parseAutoCastMode(autoCast);
+  if (!mode) {
+    errs() << "neuron-cc: --auto-cast must be none, matmult or all, got '"
+           << autoCast << "'\n";
+    return std::nullopt;
+  }
+  options.autoCast = *mode;
+  StringRef type = autoCastType;
+  if (type == "fp16" || type == "tf32" || type == "fp8_e4m3") {
+    errs() << "neuron-cc: --auto-cast-type " << type
+           << " is not supported; only bf16 is\n";
+    return std::nullopt;
+  }
+  if (type != "bf16") {
+    errs() << "neuron-cc: --auto-cast-type must be bf16, got '" << type
+           << "'\n";
+    return std::nullopt;
+  }
+  options.autoCastType = type.str();
+  return options;
+}
+
 static int compile() {
   std::optional<neuron::PartitionPipelineOptions> partition =
       partitionOptions();
   if (!partition)
+    return 1;
+  std::optional<neuron::OptimizePipelineOptions> optimize = optimizeOptions();
+  if (!optimize)
     return 1;
   neuron::ImportOptions options;
   if (!ioConfig.empty()) {
@@ -327,7 +372,7 @@ static int compile() {
     PassManager pm(&context);
     TimingScope optimizeTimer = root.nest("optimize");
     pm.enableTiming(optimizeTimer);
-    neuron::buildOptimizePipeline(pm);
+    neuron::buildOptimizePipeline(pm, *optimize);
     if (compileTo >= neuron::CompilePhase::Partition)
       neuron::buildPartitionPipeline(pm, *partition);
     if (failed(pm.run(*module)))
@@ -346,7 +391,10 @@ static int compile() {
     emitOptions.compileOptions = {
         {"model", std::string(sys::path::filename(modelPath))},
         {"neuroncore-pipeline-cores", pipelineCores},
-        {"partition-objective", neuron::getObjectiveName(partitionObjective)}};
+        {"partition-objective", neuron::getObjectiveName(partitionObjective)},
+        {"auto-cast", autoCast}};
+    if (optimize->autoCast != neuron::AutoCastMode::None)
+      emitOptions.compileOptions.push_back({"auto-cast-type", autoCastType});
     if (!coreMemory.empty())
       emitOptions.compileOptions.push_back({"core-memory", coreMemory});
     if (!ioConfig.empty())

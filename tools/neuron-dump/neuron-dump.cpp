@@ -1,6 +1,6 @@
 //===- neuron-dump.cpp - inspect a .neff artifact -------------------------===//
 //
-//   neuron-dump MODEL.neff [--json] [--verify] [--ops]
+//   neuron-dump MODEL.neff [--json] [--verify] [--ops] [--weights]
 //
 // Prints the header, the sections, the model interface, the compile options
 // and one row per stage. The artifact is always fully verified (checksums,
@@ -49,7 +49,8 @@ std::string refStr(ValueRef r) {
 
 const char *kSectionKinds[] = {"manifest", "weights"};
 
-void printText(const ArtifactHeader &h, const ModelDesc &m, bool ops) {
+void printText(const ArtifactHeader &h, const ModelDesc &m, bool ops,
+               bool weights) {
   std::cout << "artifact: NEFF " << h.major << "." << h.minor << ", " << h.fileSize
             << " bytes\nmodel: " << m.name << "\nbuild id: " << hex(h.buildId)
             << "\nuuid: " << uuidStr(h.uuid) << "\nbatch size: " << m.batchSize
@@ -86,6 +87,12 @@ void printText(const ArtifactHeader &h, const ModelDesc &m, bool ops) {
     for (size_t i = 0; i < s.inputSources.size(); ++i)
       std::cout << (i ? ", " : "") << refStr(s.inputSources[i]);
     std::cout << "\n";
+    // The stored dtype of each weight shows what --auto-cast did.
+    if (weights)
+      for (const StageTensor &t : s.tensors)
+        if (t.kind == TensorKind::Weight)
+          std::cout << "         weight " << t.name << ": " << typeStr(t.type) << ", "
+                    << t.size << " bytes\n";
     if (ops)
       for (size_t i = 0; i < s.ops.size(); ++i) {
         const OpDesc &op = s.ops[i];
@@ -143,7 +150,7 @@ void printJson(const ArtifactHeader &h, const ModelDesc &m) {
 
 int main(int argc, char **argv) {
   std::string path;
-  bool json = false, verify = false, ops = false;
+  bool json = false, verify = false, ops = false, weights = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--json")
@@ -152,8 +159,10 @@ int main(int argc, char **argv) {
       verify = true;
     else if (a == "--ops")
       ops = true;
+    else if (a == "--weights")
+      weights = true;
     else if (a == "-h" || a == "--help") {
-      std::cout << "usage: neuron-dump MODEL.neff [--json] [--verify] [--ops]\n";
+      std::cout << "usage: neuron-dump MODEL.neff [--json] [--verify] [--ops] [--weights]\n";
       return 0;
     } else if (!a.empty() && a[0] == '-') {
       std::cerr << "neuron-dump: unknown option '" << a << "'\n";
@@ -166,7 +175,7 @@ int main(int argc, char **argv) {
     }
   }
   if (path.empty()) {
-    std::cerr << "usage: neuron-dump MODEL.neff [--json] [--verify] [--ops]\n";
+    std::cerr << "usage: neuron-dump MODEL.neff [--json] [--verify] [--ops] [--weights]\n";
     return 2;
   }
   try {
@@ -174,7 +183,7 @@ int main(int argc, char **argv) {
     if (json)
       printJson(artifact->header(), artifact->model());
     else
-      printText(artifact->header(), artifact->model(), ops);
+      printText(artifact->header(), artifact->model(), ops, weights);
     if (verify) {
       Model model = Model::load(artifact);
       std::vector<HostTensor> zeros;

@@ -10,7 +10,11 @@
 
 #include "neuron/Analysis/CostModel.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace mlir {
 class MLIRContext;
@@ -36,11 +40,39 @@ struct PartitionPipelineOptions {
   PartitionObjective objective = PartitionObjective::Weights;
 };
 
+/// Which f32 ops the optimize phase computes in a lower precision
+/// (neuron-cc's --auto-cast).
+enum class AutoCastMode {
+  /// Everything stays as imported (the default: the runtime's fp32 is exact).
+  None,
+  /// matmul, gemm and conv, with casts around them.
+  MatMult,
+  /// Every floating-point op; the model's inputs and outputs stay f32.
+  All
+};
+
+/// Returns `none`, `matmult` or `all`.
+llvm::StringRef getAutoCastModeName(AutoCastMode mode);
+
+/// Parses `none`, `matmult` or `all`; nullopt for anything else.
+std::optional<AutoCastMode> parseAutoCastMode(llvm::StringRef name);
+
+/// Options of the optimize phase (neuron-cc's --auto-cast and
+/// --auto-cast-type).
+struct OptimizePipelineOptions {
+  AutoCastMode autoCast = AutoCastMode::None;
+  /// The low-precision type; the auto-cast pass accepts only "bf16".
+  std::string autoCastType = "bf16";
+};
+
 /// Loads every dialect the compiler's IR contains into `context`.
 void registerCompilerDialects(mlir::MLIRContext &context);
 
-/// Adds the optimize phase: canonicalization (the graph folders) and CSE.
-void buildOptimizePipeline(mlir::OpPassManager &pm);
+/// Adds the optimize phase: canonicalization (the graph folders) and CSE,
+/// then, unless `options.autoCast` is None, neuron-auto-cast followed by
+/// another canonicalization and CSE.
+void buildOptimizePipeline(mlir::OpPassManager &pm,
+                           const OptimizePipelineOptions &options = {});
 
 /// Adds the partition phase on every func.func of the module: neuron-partition
 /// then neuron-verify-pipeline (which checks the cap the pipeline records).

@@ -5,6 +5,69 @@
 
 include "mlir/Pass/PassBase.td"
 
+def NeuronAutoCast : Pass<"neuron-auto-cast", "::mlir::func::FuncOp"> {
+  let summary = "Computes matrix-engine ops (or every float op) in bf16";
+  let description = [{
+    The compiler side of neuronx-cc's `--auto-cast` / `--auto-cast-type`.
+    It runs on graph IR before partitioning, so the partitioner sees the
+    smaller weights.
+
+    - `mode=none` (the default) leaves the function alone.
+    - `mode=matmult` casts the f32 ops that run on a matrix engine
+      (`graph.matmul`, `graph.gemm`, `graph.conv`) to bf16: each f32 operand
+      is cast to bf16 right before the op (once per value, before its first
+      such reader) and the result cast back to f32 right after, so every
+      other op stays f32. A `graph.weight` or
+      `graph.constant` operand becomes a bf16 weight (half the bytes, rounded
+      to nearest even); a weight that other f32 ops also read keeps its f32
+      copy and gains a bf16 one named `<name>.bf16`. Between two such ops the
+      bf16 result feeds the next op directly, with no f32 round trip.
+    - `mode=all` computes every f32 op in bf16: every f32 weight and constant
+      is stored as bf16, f32 function arguments are cast to bf16 on entry and
+      f32 results back to f32 at the return, so the function's type does not
+      change. Integer and boolean tensors are untouched in both modes.
+
+    `type` is the low-precision type; only `bf16` is supported. The pass
+    refuses a function that is already partitioned (`pipe.pipeline`).
+
+    Before:
+    ```mlir
+    func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      %w = graph.weight "w" dense<1.0> : tensor<4x4xf32>
+      %0 = graph.matmul %x, %w : (tensor<1x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+      %1 = graph.relu %0 : tensor<1x4xf32>
+      return %1 : tensor<1x4xf32>
+    }
+    ```
+    After `--neuron-auto-cast=mode=matmult`:
+    ```mlir
+    func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      %w = graph.weight "w" dense<1.0> : tensor<4x4xbf16>
+      %c = graph.cast %x : tensor<1x4xf32> -> tensor<1x4xbf16>
+      %0 = graph.matmul %c, %w : (tensor<1x4xbf16>, tensor<4x4xbf16>) -> tensor<1x4xbf16>
+      %1 = graph.cast %0 : tensor<1x4xbf16> -> tensor<1x4xf32>
+      %2 = graph.relu %1 : tensor<1x4xf32>
+      return %2 : tensor<1x4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::neuron::graph::GraphDialect"];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"none\"",
+           "none, matmult (matmul, gemm and conv in bf16) or all (every "
+           "float op in bf16)">,
+    Option<"type", "type", "std::string", /*default=*/"\"bf16\"",
+           "The low-precision element type; only bf16 is supported">,
+  ];
+  let statistics = [
+    Statistic<"numOpsCast", "ops-cast", "Number of ops now computed in bf16">,
+    Statistic<"numCastsInserted", "casts-inserted",
+              "Number of graph.cast ops inserted">,
+    Statistic<"numWeightsConverted", "weights-converted",
+              "Number of weights and constants stored as bf16">,
+  ];
+}
+
 def NeuronPartition : Pass<"neuron-partition", "::mlir::func::FuncOp"> {
   let summary = "Splits a graph function into a pipeline of per-core stages";
   let description = [{

@@ -215,6 +215,34 @@ func.func @cast(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf16>) {
 
 // -----
 
+// A round trip through a wider type that holds every value folds; through a
+// narrower one it rounds and must stay.
+// CHECK-LABEL: func.func @cast_round_trip
+// CHECK-SAME: (%[[X:.+]]: tensor<3xbf16>, %[[Y:.+]]: tensor<3xf32>, %[[I:.+]]: tensor<3xi32>, %[[H:.+]]: tensor<3xbf16>)
+// CHECK-NEXT: %[[D:.+]] = graph.cast %[[Y]] : tensor<3xf32> -> tensor<3xbf16>
+// CHECK-NEXT: %[[U:.+]] = graph.cast %[[D]] : tensor<3xbf16> -> tensor<3xf32>
+// CHECK-NEXT: %[[N:.+]] = graph.cast %[[I]] : tensor<3xi32> -> tensor<3xi8>
+// CHECK-NEXT: %[[W:.+]] = graph.cast %[[N]] : tensor<3xi8> -> tensor<3xi32>
+// CHECK-NEXT: %[[F:.+]] = graph.cast %[[H]] : tensor<3xbf16> -> tensor<3xf16>
+// CHECK-NEXT: %[[B:.+]] = graph.cast %[[F]] : tensor<3xf16> -> tensor<3xbf16>
+// CHECK-NEXT: return %[[X]], %[[U]], %[[I]], %[[W]], %[[B]]
+func.func @cast_round_trip(%x: tensor<3xbf16>, %y: tensor<3xf32>, %i: tensor<3xi32>, %h: tensor<3xbf16>)
+    -> (tensor<3xbf16>, tensor<3xf32>, tensor<3xi32>, tensor<3xi32>, tensor<3xbf16>) {
+  %0 = graph.cast %x : tensor<3xbf16> -> tensor<3xf32>
+  %1 = graph.cast %0 : tensor<3xf32> -> tensor<3xbf16>
+  %2 = graph.cast %y : tensor<3xf32> -> tensor<3xbf16>
+  %3 = graph.cast %2 : tensor<3xbf16> -> tensor<3xf32>
+  %4 = graph.cast %i : tensor<3xi32> -> tensor<3xi64>
+  %5 = graph.cast %4 : tensor<3xi64> -> tensor<3xi32>
+  %6 = graph.cast %i : tensor<3xi32> -> tensor<3xi8>
+  %7 = graph.cast %6 : tensor<3xi8> -> tensor<3xi32>
+  %8 = graph.cast %h : tensor<3xbf16> -> tensor<3xf16>
+  %9 = graph.cast %8 : tensor<3xf16> -> tensor<3xbf16>
+  return %1, %3, %5, %7, %9 : tensor<3xbf16>, tensor<3xf32>, tensor<3xi32>, tensor<3xi32>, tensor<3xbf16>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @reshape_same
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3xf32>)
 // CHECK-NEXT: return %[[X]]

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace neuron::graph;
@@ -108,9 +109,30 @@ OpFoldResult ClipOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// Returns true if every value of element type `from` is exactly a value of
+/// `to`, so casting from -> to -> from gives back the original.
+static bool isExactWidening(Type from, Type to) {
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat)
+    return APFloat::isRepresentableBy(fromFloat.getFloatSemantics(),
+                                      toFloat.getFloatSemantics());
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  return fromInt && toInt && fromInt.getWidth() <= toInt.getWidth();
+}
+
 OpFoldResult CastOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();
+  // cast(cast(x : A -> B) -> A) is x when A -> B is exact (bf16 -> f32 ->
+  // bf16, which auto-cast produces); the reverse (f32 -> bf16 -> f32) rounds
+  // and stays.
+  if (auto inner = getInput().getDefiningOp<CastOp>();
+      inner && inner.getInput().getType() == getType() &&
+      isExactWidening(getElementTypeOrSelf(getType()),
+                      getElementTypeOrSelf(inner.getType())))
+    return inner.getInput();
   return {};
 }
 
