@@ -226,6 +226,12 @@ bool appendPostOps(const OpInfo &op, const memory::dims &dstDims, dnnl::post_ops
   for (const PostOp &p : op.post) {
     dnnl::algorithm alg;
     float alpha, beta;
+    if (p.inPlace) {
+      if (p.kind != OpKind::Add)
+        return false;
+      po.append_sum(1.0f);
+      continue;
+    }
     if (isUnary(p.kind)) {
       if (!eltwiseAlg(p.kind, p.attrs, alg, alpha, beta))
         return false;

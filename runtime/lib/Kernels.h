@@ -29,6 +29,10 @@ struct PostOp {
   /// Binary: the operand has the result's own shape (possibly after a
   /// reshape the planner looked through): it is read like the result.
   bool full = false;
+  /// Add whose other operand is the kernel's own result buffer, which the
+  /// planner pre-filled by aliasing: a oneDNN sum post-op (convolutions with
+  /// a residual add keep their fastest implementation that way).
+  bool inPlace = false;
 };
 
 /// Everything a kernel needs to know about one op, with static types.

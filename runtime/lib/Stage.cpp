@@ -62,6 +62,7 @@ Stage::Stage(std::shared_ptr<const Artifact> artifact, uint32_t index,
   }
   const char *prof = std::getenv("NEURON_RT_PROFILE");
   profile_ = prof && *prof && std::strcmp(prof, "0") != 0;
+  profileSteps_ = profile_ && std::strcmp(prof, "2") == 0;
   if (profile_) {
     profileNs_ = std::make_unique<std::atomic<uint64_t>[]>(plan_.steps.size());
     for (size_t i = 0; i < plan_.steps.size(); ++i)
@@ -77,7 +78,10 @@ Stage::~Stage() {
   std::map<std::string, std::pair<uint64_t, size_t>> byLabel;
   uint64_t total = 0;
   for (size_t i = 0; i < plan_.steps.size(); ++i) {
+    // NEURON_RT_PROFILE=2: one row per step instead of per kind of step.
     std::string label = plan_.steps[i].label + " " + plan_.steps[i].kernel->implementation();
+    if (profileSteps_)
+      label = "#" + std::to_string(i) + " " + label;
     auto &e = byLabel[label];
     e.first += profileNs_[i];
     e.second += 1;

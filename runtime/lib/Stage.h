@@ -63,7 +63,7 @@ private:
   size_t maxIn_ = 0, maxOut_ = 0;
   /// NEURON_RT_PROFILE=1: CPU nanoseconds spent in each kernel, summed
   /// over runs and printed to stderr when the stage is destroyed.
-  bool profile_ = false;
+  bool profile_ = false, profileSteps_ = false;
   std::unique_ptr<std::atomic<uint64_t>[]> profileNs_;
   mutable std::atomic<uint64_t> profileRuns_{0};
 };

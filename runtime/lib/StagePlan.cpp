@@ -34,6 +34,7 @@ struct Node {
   std::vector<uint32_t> sources;
   bool alive = true;
   bool viewed = false; ///< Fusion looked through a reshape of the result.
+  int inPlace = -1;     ///< The tensor the result is written over (sum).
 };
 
 /// The planner could not make a kernel for a node it rewrote: plan again
@@ -171,6 +172,19 @@ private:
     return -1;
   }
 
+  /// True when every reader of t but `except` runs before node h, so that h
+  /// may overwrite t.
+  bool lastReadAt(uint32_t t, const Node *except, size_t h) const {
+    for (size_t k = 0; k < nodes_.size(); ++k) {
+      if (!nodes_[k].alive || &nodes_[k] == except)
+        continue;
+      for (uint32_t id : nodes_[k].in)
+        if (id == t && k >= h)
+          return false;
+    }
+    return true;
+  }
+
   /// True when tensor t exists before node h runs.
   bool availableAt(uint32_t t, size_t h) const {
     return pt_[t].producer < 0 || pt_[t].producer < int(h);
@@ -252,8 +266,17 @@ private:
     PostOp p;
     p.kind = ji.kind;
     p.resultFirst = first;
+    int op = o.producer;
     if (o.fixed && numElements(o.type.shape) == 1 && o.type.dtype == DType::F32) {
       p.scalar = *static_cast<const float *>(o.fixed);
+    } else if (h.info.kind == OpKind::Conv && ji.kind == OpKind::Add && h.inPlace < 0 &&
+               o.type.shape == shape && o.type.dtype == h.info.out[0].dtype &&
+               o.kind == TensorKind::Arena && !o.stageOutput && op >= 0 && op < int(hi) &&
+               !isViewOp(nodes_[op].info.kind) && !viewed && lastReadAt(other, &j, hi)) {
+      // A residual read only here: write the result over it and add with a
+      // sum post-op (oneDNN's brgconv has no binary post-ops in 2.6).
+      p.inPlace = true;
+      h.inPlace = int(other);
     } else {
       p.full = o.type.shape == shape;
       // Broadcast operands are described against the kernel's own result
@@ -310,6 +333,25 @@ private:
         h = std::move(grown);
         j.alive = false;
       }
+      if (h.inPlace >= 0 && pt_[h.out[0]].stageOutput) {
+        // A stage output keeps its own buffer: add the residual as an
+        // operand instead.
+        Node binary = h;
+        for (PostOp &p : binary.info.post)
+          if (p.inPlace) {
+            p.inPlace = false;
+            p.full = true;
+            p.input = int(binary.in.size());
+            binary.in.push_back(uint32_t(h.inPlace));
+            binary.info.in.push_back(pt_[h.inPlace].type);
+          }
+        binary.inPlace = -1;
+        if (!probe(binary))
+          throw Retry{};
+        h = std::move(binary);
+      }
+      if (h.inPlace >= 0)
+        pt_[h.out[0]].alias = h.inPlace;
     }
   }
 
@@ -388,7 +430,8 @@ private:
 
   /// Chooses NHWC for the classes of 4-D activations (tensors joined by
   /// elementwise ops, which do not care about layout) that convolutions
-  /// produce, unless a member is a stage input or output.
+  /// produce, unless a member is a stage input. Stage outputs in such a
+  /// class get a reorder into their NCHW buffer (insertReorders).
   void chooseLayouts() {
     std::vector<int> parent(pt_.size());
     std::iota(parent.begin(), parent.end(), 0);
@@ -414,12 +457,14 @@ private:
         for (const PostOp &p : f.post)
           if (p.input >= 0 && f.in[p.input].shape == f.out[0].shape)
             join(n.in[p.input], n.out[0]);
+      if (n.inPlace >= 0)
+        join(uint32_t(n.inPlace), n.out[0]); // One buffer, one layout.
     }
     std::map<int, bool> ok, hasConv;
     for (size_t t = 0; t < pt_.size(); ++t) {
       int c = find(parent, int(t));
       const PT &p = pt_[t];
-      bool good = p.kind == TensorKind::Arena && !p.stageOutput && p.type.shape.size() == 4 &&
+      bool good = p.kind == TensorKind::Arena && p.type.shape.size() == 4 &&
                   isFloat(p.type.dtype) && numElements(p.type.shape) > 0;
       if (good && p.producer >= 0) {
         OpKind pk = nodes_[p.producer].info.kind;
@@ -471,10 +516,24 @@ private:
       converted[key] = copy;
       return copy;
     };
+    std::map<uint32_t, uint32_t> renamed; // NCHW stage output -> NHWC copy
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node n = nodes_[i];
       if (!n.alive)
         continue;
+      for (uint32_t &id : n.in)
+        if (auto it = renamed.find(id); it != renamed.end())
+          id = it->second;
+      std::vector<std::pair<uint32_t, uint32_t>> outputCopies;
+      for (uint32_t &id : n.out)
+        if (pt_[id].stageOutput && pt_[id].nhwc && pt_[id].alias < 0) {
+          uint32_t tmp = addTensor(pt_[id].type, TensorKind::Arena);
+          pt_[tmp].nhwc = true;
+          pt_[id].nhwc = false;
+          renamed[id] = tmp;
+          outputCopies.push_back({tmp, id});
+          id = tmp;
+        }
       OpInfo &f = n.info;
       if (isLayoutAware(f.kind)) {
         // Computes in the layout of its input for a global pool (its [N, C,
@@ -506,6 +565,21 @@ private:
       for (uint32_t id : n.out)
         pt_[id].producer = int(out.size());
       out.push_back(std::move(n));
+      for (auto [tmp, id] : outputCopies) {
+        // The stage output itself stays NCHW for the next stage / caller.
+        converted[{tmp, false}] = id;
+        Node r;
+        r.info.kind = OpKind::Identity;
+        r.info.name = "reorder";
+        r.info.in = r.info.out = {pt_[id].type};
+        r.info.attrs.castTo = pt_[id].type.dtype;
+        r.info.inNhwc = {true};
+        r.info.outNhwc = {false};
+        r.in = {tmp};
+        r.out = {id};
+        pt_[id].producer = int(out.size());
+        out.push_back(std::move(r));
+      }
     }
     nodes_ = std::move(out);
   }

@@ -263,6 +263,34 @@ namespace {
 // A linear layer on [batch, seq, d] as the importers write it: a 2-D Gemm
 // between reshapes, then the activation and the residual add, which fusion
 // reaches through the reshape.
+// A residual read for the last time by the add is overwritten in place (a
+// sum post-op); one that is read again later must survive the add; and a
+// stage output in an NHWC class is computed in NHWC and reordered back.
+TEST(StagePlanTest, ResidualsAreOverwrittenOnlyAfterTheirLastRead) {
+  Built b = build({{DType::F32, {1, 8, 10, 10}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                     std::mt19937 &rng) {
+    uint32_t x = s.addOp(OpKind::Relu, {s.addOp(OpKind::Conv, {in[0], weight(s, "w0", {8, 8, 3, 3}, rng)},
+                                                 convAttrs(3, 1))});
+    uint32_t a = s.addOp(OpKind::Relu, {s.addOp(OpKind::Conv, {x, weight(s, "w1", {8, 8, 3, 3}, rng)},
+                                                 convAttrs(3, 1))});
+    uint32_t c = s.addOp(OpKind::Conv, {a, weight(s, "w2", {8, 8, 3, 3}, rng)}, convAttrs(3, 1));
+    uint32_t y = s.addOp(OpKind::Relu, {s.addOp(OpKind::Add, {c, x})}); // x: last read
+    uint32_t c2 = s.addOp(OpKind::Conv, {y, weight(s, "w3", {8, 8, 3, 3}, rng)}, convAttrs(3, 1));
+    uint32_t z = s.addOp(OpKind::Add, {c2, y});
+    uint32_t later = s.addOp(OpKind::Sigmoid, {y}); // y is read after the add.
+    uint32_t c3 = s.addOp(OpKind::Conv, {later, weight(s, "w4", {8, 8, 1, 1}, rng)}, convAttrs(1, 1));
+    uint32_t c4 = s.addOp(OpKind::Conv, {z, weight(s, "w5", {8, 8, 1, 1}, rng)}, convAttrs(1, 1));
+    return std::vector<uint32_t>{s.addOp(OpKind::Add, {c4, c3})};
+  });
+  Model m = runBoth(b);
+  EXPECT_TRUE(hasStep(m, "conv+add+relu [nhwc]")) << planText(m);
+  auto plan = m.kernelPlan()[0];
+  size_t reorders = 0;
+  for (const std::string &line : plan)
+    reorders += line.rfind("reorder", 0) == 0;
+  EXPECT_EQ(reorders, 2u) << planText(m); // Into NHWC, and the output back.
+}
+
 // A fused operand is appended after the op's own operands: it must not be
 // taken for Gemm's C or a convolution's bias (a regression).
 TEST(StagePlanTest, FusedOperandsAreNotTheOpsOwnOperands) {
