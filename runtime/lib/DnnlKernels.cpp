@@ -536,16 +536,18 @@ std::unique_ptr<Kernel> makeBatchNorm(const OpInfo &op, DnnlEnv &env) {
   return kernel;
 }
 
-std::unique_ptr<Kernel> makeLayerNorm(const OpInfo &op, DnnlEnv &env, std::vector<float> &scratch) {
+std::unique_ptr<Kernel> makeLayerNorm(const OpInfo &op, const std::vector<const void *> &constIn,
+                                      DnnlEnv &env, std::vector<float> &scratch) {
   const Shape &x = op.in[0].shape;
   int64_t axis = op.attrs.axis < 0 ? op.attrs.axis + int64_t(x.size()) : op.attrs.axis;
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < int64_t(x.size()); ++i)
     (i < axis ? outer : inner) *= x[i];
   // oneDNN normalizes over the last dimension: view the input as [outer, inner].
-  // Its scale and shift are f32 only.
+  // Its scale and shift are f32 only: bf16 constants (auto-cast all) are
+  // widened at load.
   for (size_t i = 1; i < op.in.size(); ++i)
-    if (op.in[i].dtype != DType::F32)
+    if (op.in[i].dtype != DType::F32 && !(op.in[i].dtype == DType::BF16 && constIn[i]))
       return nullptr;
   if (op.in[0].dtype != op.out[0].dtype)
     return nullptr;
@@ -563,12 +565,21 @@ std::unique_ptr<Kernel> makeLayerNorm(const OpInfo &op, DnnlEnv &env, std::vecto
   if (bias)
     kernel->bind(DNNL_ARG_SHIFT, cmd, 2);
   kernel->bind(DNNL_ARG_DST, xmd, -1);
-  // Inference still writes mean and variance: give them a private buffer.
+  // Inference still writes mean and variance: give them a private buffer
+  // (after the widened parameters, in the same owned vector).
   memory::desc smd = pd.mean_desc();
-  scratch.resize(2 * (smd.get_size() / sizeof(float) + 16));
-  kernel->bindFixed(DNNL_ARG_MEAN, memory(smd, env.engine, scratch.data()));
-  kernel->bindFixed(DNNL_ARG_VARIANCE,
-                    memory(pd.variance_desc(), env.engine, scratch.data() + scratch.size() / 2));
+  size_t stats = smd.get_size() / sizeof(float) + 16;
+  scratch.resize(2 * size_t(inner) + 2 * stats);
+  for (size_t i = 1; i < op.in.size(); ++i)
+    if (op.in[i].dtype == DType::BF16) {
+      float *p = scratch.data() + (i - 1) * size_t(inner);
+      for (int64_t k = 0; k < inner; ++k)
+        p[k] = ld<BF16>(constIn[i], size_t(k));
+      kernel->bindFixed(i == 1 ? DNNL_ARG_SCALE : DNNL_ARG_SHIFT, memory(cmd, env.engine, p));
+    }
+  float *statsAt = scratch.data() + 2 * size_t(inner);
+  kernel->bindFixed(DNNL_ARG_MEAN, memory(smd, env.engine, statsAt));
+  kernel->bindFixed(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), env.engine, statsAt + stats));
   kernel->setPrimitive(dnnl::layer_normalization_forward(pd), pd);
   return kernel;
 }
@@ -771,7 +782,7 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const
     case OpKind::AveragePool:
     case OpKind::GlobalAveragePool: k = makePool(op, env); break;
     case OpKind::BatchNorm: k = makeBatchNorm(op, env); break;
-    case OpKind::LayerNorm: k = makeLayerNorm(op, env, buf); break;
+    case OpKind::LayerNorm: k = makeLayerNorm(op, constIn, env, buf); break;
     case OpKind::Softmax: k = makeSoftmax(op, env); break;
     case OpKind::Transpose: k = makeTranspose(op, env); break;
     case OpKind::ReduceMean:

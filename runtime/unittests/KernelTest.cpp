@@ -426,4 +426,8 @@ TEST(CrossCheckTest, Bf16MatrixOps) {
   OpAttrs cast = defaultAttrs(OpKind::Cast);
   cast.castTo = DType::BF16;
   crossCheck(OpKind::Cast, {in({3, 7})}, cast, rng, true, 1e-2, 0);
+  // auto-cast all: layer norm with bf16 gamma and beta (widened at load).
+  auto bfw = [&](Shape s) { return Operand::weight(randomTensor(DType::BF16, s, rng)); };
+  crossCheck(OpKind::LayerNorm, {bf({4, 64}), bfw({64}), bfw({64})},
+             defaultAttrs(OpKind::LayerNorm), rng, true, 2e-2, 2e-2);
 }
