@@ -70,6 +70,48 @@ class CNN(nn.Module):
         return self.head(x)
 
 
+class MobileBlock(nn.Module):
+    """MobileNetV3 / EfficientNet building blocks: in-place activations
+    (hardswish, silu), a depthwise conv, squeeze-and-excitation with
+    hardsigmoid, in-place dropout and a residual add."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.expand = nn.Conv2d(c, 2 * c, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(2 * c)
+        self.act1 = nn.Hardswish(inplace=True)
+        self.dw = nn.Conv2d(2 * c, 2 * c, 3, padding=1, groups=2 * c, bias=False)
+        self.bn2 = nn.BatchNorm2d(2 * c)
+        self.act2 = nn.SiLU(inplace=True)
+        self.se1 = nn.Conv2d(2 * c, c // 2, 1)
+        self.se2 = nn.Conv2d(c // 2, 2 * c, 1)
+        self.gate = nn.Hardsigmoid(inplace=True)
+        self.project = nn.Conv2d(2 * c, c, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(c)
+        self.drop = nn.Dropout(0.2, inplace=True)
+
+    def forward(self, x):
+        y = self.act1(self.bn1(self.expand(x)))
+        y = self.act2(self.bn2(self.dw(y)))
+        s = F.adaptive_avg_pool2d(y, 1)
+        s = self.gate(self.se2(F.relu(self.se1(s))))
+        y = self.drop(self.bn3(self.project(y * s)))
+        return x + y
+
+
+class Mobile(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, stride=2, padding=1)
+        self.blocks = nn.Sequential(MobileBlock(16), MobileBlock(16))
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.blocks(torch.tanh_(self.stem(x)))
+        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+        return torch.sigmoid_(self.head(x))
+
+
 class SelfAttention(nn.Module):
     """BERT-style attention, written the way Hugging Face's BertSelfAttention is."""
 
@@ -148,6 +190,8 @@ def models(name, batch=None):
     b = lambda default: default if batch is None else batch
     if name == "mlp":
         return MLP(), (torch.randn(b(4), 64),), ["x"]
+    if name == "mobile":
+        return Mobile(), (torch.randn(b(2), 3, 32, 32),), ["x"]
     if name == "cnn":
         return CNN(), (torch.randn(b(2), 3, 32, 32),), ["x"]
     if name == "transformer":

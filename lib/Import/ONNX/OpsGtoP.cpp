@@ -199,6 +199,46 @@ static int64_t intPow(int64_t base, int64_t exp) {
   return r;
 }
 
+/// HardSigmoid: clip(alpha * x + beta, 0, 1) (defaults 0.2, 0.5); HardSwish:
+/// x * HardSigmoid(x) with alpha 1/6 (MobileNetV3).
+static LogicalResult importHardSigmoid(NodeBinder &b, bool swish) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  if (!isFloatDType(b.dtype(0)))
+    return b.emitUnsupported() << "a non-float input";
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  float alpha = swish ? 1.0f / 6.0f : b.attrFloat("alpha", 0.2f);
+  float beta = swish ? 0.5f : b.attrFloat("beta", 0.5f);
+  auto scalar = [&](float v) {
+    ConstTensor c = ConstTensor::empty(TensorProto::FLOAT, {});
+    c.floats.push_back(v);
+    return b.importer.materialize(c, "hard_sigmoid", b.loc);
+  };
+  FailureOr<Value> a = scalar(alpha), c = scalar(beta);
+  if (failed(a) || failed(c))
+    return failure();
+  FailureOr<Value> scaled = emitBinary<graph::MulOp>(b, *x, *a);
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> shifted = emitBinary<graph::AddOp>(b, *scaled, *c);
+  if (failed(shifted))
+    return failure();
+  Value gate = graph::ClipOp::create(b.builder(), b.loc, shifted->getType(), *shifted,
+                                     b.builder().getF32FloatAttr(0.0f),
+                                     b.builder().getF32FloatAttr(1.0f));
+  if (!swish) {
+    b.setResult(0, gate);
+    return success();
+  }
+  FailureOr<Value> y = emitBinary<graph::MulOp>(b, *x, gate);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
   using V = ArrayRef<double>;
   using I = ArrayRef<int64_t>;
@@ -213,6 +253,8 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
          foldOnlyOp(TensorProto::BOOL,
                     [](V v) -> double { return v[0] >= v[1]; },
                     [](I v) -> int64_t { return v[0] >= v[1]; }));
+  t.onOp("HardSigmoid", 11, [](NodeBinder &b) { return importHardSigmoid(b, false); });
+  t.onOp("HardSwish", 14, [](NodeBinder &b) { return importHardSigmoid(b, true); });
   t.onOp("Identity", 11, [](NodeBinder &b) { return forwardInput(b, 0); });
   t.onOp("LayerNormalization", 17, importLayerNormalization);
   t.onOp("Less", 11,

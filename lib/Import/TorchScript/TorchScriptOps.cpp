@@ -155,6 +155,51 @@ LogicalResult clipWith(Importer &imp, Node *node, std::optional<double> lo,
   return c.done(c.make<g::ClipOp>({*x}, attrs));
 }
 
+/// silu(x) = x * sigmoid(x) (EfficientNet, MobileNetV3).
+LogicalResult silu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> s = c.make<g::SigmoidOp>({*x});
+  if (failed(s))
+    return failure();
+  return c.done(c.make<g::MulOp>({*x, *s}));
+}
+
+/// hardsigmoid(x) = clip(x / 6 + 1/2, 0, 1), as PyTorch defines it.
+FailureOr<Value> hardSigmoidOf(Ctx &c, Value x) {
+  FailureOr<Value> scaled = scaleBy(c, x, 1.0 / 6.0);
+  if (failed(scaled))
+    return failure();
+  Type et = typeOf(x).getElementType();
+  FailureOr<Value> shifted = c.make<g::AddOp>(
+      {*scaled, c.imp.splat(c.loc, RankedTensorType::get({}, et), 0.5)});
+  if (failed(shifted))
+    return failure();
+  return c.make<g::ClipOp>({*shifted}, {c.f32("min", 0.0), c.f32("max", 1.0)});
+}
+
+LogicalResult hardsigmoid(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return c.done(hardSigmoidOf(c, *x));
+}
+
+/// hardswish(x) = x * hardsigmoid(x).
+LogicalResult hardswish(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> hs = hardSigmoidOf(c, *x);
+  if (failed(hs))
+    return failure();
+  return c.done(c.make<g::MulOp>({*x, *hs}));
+}
+
 LogicalResult hardtanh(Importer &imp, Node *node) {
   std::optional<double> lo = imp.getDouble(node, 1),
                         hi = imp.getDouble(node, 2);
@@ -499,6 +544,10 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::gelu"] = gelu;
     h["aten::hardtanh"] = hardtanh;
     h["aten::hardtanh_"] = inPlace<hardtanh>;
+    h["aten::hardsigmoid"] = hardsigmoid;
+    h["aten::hardsigmoid_"] = inPlace<hardsigmoid>;
+    h["aten::hardswish"] = hardswish;
+    h["aten::hardswish_"] = inPlace<hardswish>;
     h["aten::layer_norm"] = layerNorm;
     h["aten::linear"] = linear;
     h["aten::log"] = unary<g::LogOp>;
@@ -519,12 +568,16 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::rsqrt"] = rsqrt;
     h["aten::rsub"] = rsub;
     h["aten::sigmoid"] = unary<g::SigmoidOp>;
+    h["aten::sigmoid_"] = inPlace<unary<g::SigmoidOp>>;
+    h["aten::silu"] = silu;
+    h["aten::silu_"] = inPlace<silu>;
     h["aten::softmax"] = softmax;
     h["aten::sqrt"] = unary<g::SqrtOp>;
     h["aten::sub"] = addSub<g::SubOp>;
     h["aten::sub_"] = inPlace<addSub<g::SubOp>>;
     h["aten::sum"] = reduce<g::ReduceSumOp>;
     h["aten::tanh"] = unary<g::TanhOp>;
+    h["aten::tanh_"] = inPlace<unary<g::TanhOp>>;
     registerShapeHandlers(h);
     return h;
   }();

@@ -603,6 +603,7 @@ void neuron::torchscript::detail::registerShapeHandlers(
   h["aten::detach"] = identity;
   h["aten::dim"] = dim;
   h["aten::dropout"] = identity;
+  h["aten::dropout_"] = identity; // In inference, in place or not, x.
   h["aten::embedding"] = embedding;
   h["aten::expand"] = expand;
   h["aten::expand_as"] = expandAs;
