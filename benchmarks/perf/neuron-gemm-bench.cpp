@@ -167,8 +167,13 @@ Bench makeBench(const GemmOp &op, const dnnl::engine &eng, dnnl::stream &s) {
       padL = {a.pads[0], a.pads[1]};
       padR = {a.pads[2], a.pads[3]};
     }
-    memory::desc xmd = plainMd(memory::dims(x.begin(), x.end()), ta);
-    memory::desc ymd = plainMd(memory::dims(y.begin(), y.end()), tc);
+    // Channels-last activations, as the runtime keeps them between convs
+    // (oneDNN's plain NCHW kernels, depthwise ones above all, are far slower
+    // and would flatter the model).
+    memory::desc xmd(memory::dims(x.begin(), x.end()), ta,
+                     memory::format_tag::nhwc);
+    memory::desc ymd(memory::dims(y.begin(), y.end()), tc,
+                     memory::format_tag::nhwc);
     memory::dims wd = G == 1 ? memory::dims(w.begin(), w.end())
                              : memory::dims{G, w[0] / G, w[1], w[2], w[3]};
     memory::desc wany(wd, tb, memory::format_tag::any);
