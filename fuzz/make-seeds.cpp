@@ -1,12 +1,15 @@
 //===- make-seeds.cpp - writes the seed corpora of the fuzz targets -------===//
 //
-// usage: neuron-fuzz-seeds TEST_DIR OUT_DIR
+// usage: neuron-fuzz-seeds TEST_DIR OUT_DIR [ARTIFACT_REGRESSIONS]
 // Seeds are small valid inputs, generated at build time so that no binary
 // corpus lives in git: every `//--- NAME.onnxtxt` model of the lit tests
 // under TEST_DIR (as text, and serialized as a binary ModelProto), artifacts
 // built with the runtime's writer (one per op kind, and a two-stage MLP),
-// .npy files of every dtype, io-config values and core lists. Writes
-// OUT_DIR/<target>/seed-<n> and fails if any seed cannot be built.
+// .npy files of every dtype, io-config values and core lists. The artifact
+// corpus also gets every `fromHex(...)` input of ARTIFACT_REGRESSIONS
+// (runtime/unittests/FuzzRegressionTest.cpp), so the fuzzer replays past
+// findings too. Writes OUT_DIR/<target>/seed-<n> and fails if any seed
+// cannot be built.
 //
 //===----------------------------------------------------------------------===//
 #include "neuron/runtime/Error.h"
@@ -206,6 +209,33 @@ void artifactSeeds(Corpus &corpus) {
   }
 }
 
+/// The hex string literals inside each `fromHex(...)` call of a test file.
+void regressionSeeds(const fs::path &file, Corpus &corpus) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  int found = 0;
+  for (size_t pos = s.find("fromHex(\n"); pos != std::string::npos;
+       pos = s.find("fromHex(\n", pos + 1)) {
+    size_t end = s.find(");", pos);
+    std::string hex;
+    for (size_t i = pos; i < end; ++i)
+      if (s[i] == '"')
+        for (++i; i < end && s[i] != '"'; ++i)
+          hex += s[i];
+    std::string bytes;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+      bytes += char(std::stoi(hex.substr(i, 2), nullptr, 16));
+    corpus.add(bytes);
+    ++found;
+  }
+  if (found == 0) {
+    std::cerr << "no fromHex(...) input in " << file << "\n";
+    ++failures;
+  }
+}
+
 void npySeeds(Corpus &corpus) {
   std::mt19937 rng(3);
   for (DType d : {DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32,
@@ -228,8 +258,9 @@ void npySeeds(Corpus &corpus) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    std::cerr << "usage: neuron-fuzz-seeds TEST_DIR OUT_DIR\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr
+        << "usage: neuron-fuzz-seeds TEST_DIR OUT_DIR [ARTIFACT_REGRESSIONS]\n";
     return 2;
   }
   fs::path out(argv[2]);
@@ -238,6 +269,8 @@ int main(int argc, char **argv) {
       cores(out / "cores");
   onnxSeeds(argv[1], onnxBinary, onnxText);
   artifactSeeds(artifact);
+  if (argc == 4)
+    regressionSeeds(argv[3], artifact);
   npySeeds(npy);
   for (
       const char *s :

@@ -15,8 +15,6 @@ PACKAGES=(
   libhwloc-dev
   # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer + sanitizer runtimes.
   clang-22 libclang-rt-22-dev
-  # The fuzz targets (scripts/fuzz.sh): clang and its libFuzzer + sanitizer runtimes.
-  clang-22 libclang-rt-22-dev
   # An optimized libblas.so.3 for Debian's LibTorch, the benchmarks' baseline.
   libopenblas0-pthread
 )

@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "$JOBS"
 
-# The runtime again under ThreadSanitizer and AddressSanitizer + UBSan (a
-# standalone runtime build each; see scripts/ci-sanitizers.sh).
+# Sanitizers (scripts/ci-sanitizers.sh): the runtime under ThreadSanitizer
+# and ASan + UBSan, the whole project under ASan + UBSan, and the fuzz
+# targets' seed and regression inputs replayed.
 "$ROOT/scripts/ci-sanitizers.sh"

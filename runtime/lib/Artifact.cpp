@@ -20,6 +20,7 @@
 #include <sstream>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace neuron::rt {
@@ -144,8 +145,18 @@ ArtifactHeader decodeHeader(const uint8_t *data, uint64_t size,
 namespace {
 template <typename T, typename V> std::vector<T> vec(const V *v) {
   std::vector<T> out;
-  if (v)
-    out.assign(v->begin(), v->end());
+  if (!v)
+    return out;
+  // Copied bytewise: the FlatBuffers verifier (2.0) checks the alignment of
+  // a vector's length field, not of its elements, so a hostile manifest can
+  // place 8-byte elements at 4-byte offsets (a misaligned load is undefined
+  // behaviour, even as a typed pointer). The format is little-endian, as is
+  // the host.
+  using E = std::remove_cv_t<std::remove_pointer_t<decltype(v->data())>>;
+  std::vector<E> raw(v->size());
+  if (!raw.empty())
+    std::memcpy(raw.data(), v->Data(), raw.size() * sizeof(E));
+  out.assign(raw.begin(), raw.end());
   return out;
 }
 
@@ -332,6 +343,16 @@ ModelDesc decodeModel(const fb::Model &m) {
       stage.index = s->index();
       stage.core = s->core();
       std::string sname = "stage " + std::to_string(model.stages.size());
+      // Checked before decoding: FlatBuffers offsets may share one table,
+      // so a small file can list far more ops than it has bytes.
+      if (s->ops() && s->ops()->size() > ManifestLimits().maxOpsPerStage)
+        throw Error(sname + " has " + std::to_string(s->ops()->size()) +
+                    " ops, more than " +
+                    std::to_string(ManifestLimits().maxOpsPerStage));
+      if (s->tensors() && s->tensors()->size() > ManifestLimits().maxTensorsPerStage)
+        throw Error(sname + " has " + std::to_string(s->tensors()->size()) +
+                    " tensors, more than " +
+                    std::to_string(ManifestLimits().maxTensorsPerStage));
       if (s->tensors())
         for (size_t i = 0; i < s->tensors()->size(); ++i) {
           const fb::Tensor *t = s->tensors()->Get(i);

@@ -78,6 +78,12 @@ void verifyManifest(const ModelDesc &model,
       throw Error(sname + " runs on core " + std::to_string(stage.core) +
                   ", not after stage " + std::to_string(si - 1) + "'s core " +
                   std::to_string(model.stages[si - 1].core));
+    if (stage.ops.size() > limits.maxOpsPerStage ||
+        stage.tensors.size() > limits.maxTensorsPerStage)
+      throw Error(sname + " has " + std::to_string(stage.ops.size()) + " ops and " +
+                  std::to_string(stage.tensors.size()) + " tensors, more than " +
+                  std::to_string(limits.maxOpsPerStage) + " and " +
+                  std::to_string(limits.maxTensorsPerStage));
     if (stage.arenaSize > limits.maxArenaBytes)
       throw Error(sname + " asks for an arena of " +
                   std::to_string(stage.arenaSize) + " bytes");

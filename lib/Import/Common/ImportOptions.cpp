@@ -83,6 +83,36 @@ static Expected<InputSpec> parseInput(StringRef name,
   return spec;
 }
 
+/// llvm::json::parse recurses once per nesting level, so a value of a
+/// million '[' overflows the stack; a valid --io-config nests three deep.
+static constexpr unsigned kMaxIOConfigDepth = 32;
+
+/// Returns the offset of the first bracket nested deeper than
+/// kMaxIOConfigDepth (brackets inside strings do not count).
+static std::optional<size_t> findTooDeep(StringRef text) {
+  unsigned depth = 0;
+  bool inString = false, escaped = false;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    char c = text[i];
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxIOConfigDepth)
+        return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 Expected<ImportOptions> parseIOConfig(StringRef text) {
   std::string storage;
   if (text.consume_front("@")) {
@@ -93,6 +123,9 @@ Expected<ImportOptions> parseIOConfig(StringRef text) {
     storage = (*file)->getBuffer().str();
     text = storage;
   }
+  if (std::optional<size_t> offset = findTooDeep(text))
+    return ioConfigError("nested deeper than " + Twine(kMaxIOConfigDepth) +
+                         " levels at offset " + Twine(*offset));
   Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return ioConfigError(toString(parsed.takeError()));

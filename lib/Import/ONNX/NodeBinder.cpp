@@ -265,7 +265,7 @@ FailureOr<ConstTensor> neuron::onnx_import::foldElementwise(
       if (isFloatDType(resultDType))
         out.floats.push_back(result);
       else
-        out.ints.push_back(static_cast<int64_t>(result));
+        out.ints.push_back(saturatingToInt64(result));
     } else {
       int64_t result = intFn(intArgs);
       if (isFloatDType(resultDType))

@@ -74,6 +74,8 @@ LogicalResult Importer::defineTensorProto(llvm::StringRef name,
     if (d < 0)
       return emitError(loc) << "tensor '" << name
                             << "' has a negative dimension";
+  if (std::optional<std::string> problem = checkShapeLimits(shape))
+    return emitError(loc) << "tensor '" << name << "' has " << *problem;
   TensorEntry entry{Value(), std::nullopt, &proto, shape, proto.data_type(),
                     loc};
   // Integer tensors of shape size are kept for folding; float ones are
@@ -124,6 +126,54 @@ Location Importer::nodeLoc(const onnx::NodeProto &node, size_t index) {
                ? node.output(0)
                : node.op_type() + "#" + std::to_string(index);
   return NameLoc::get(StringAttr::get(&context, name), fileLoc);
+}
+
+LogicalResult Importer::checkLimits() {
+  const onnx::GraphProto &graph = model.graph();
+  if (graph.node_size() > kMaxNodes)
+    return emitError(fileLoc)
+           << "the model has " << graph.node_size()
+           << " nodes; the importer's limit is " << kMaxNodes;
+  if (graph.initializer_size() > kMaxInitializers)
+    return emitError(fileLoc)
+           << "the model has " << graph.initializer_size()
+           << " initializers; the importer's limit is " << kMaxInitializers;
+  for (const onnx::TensorProto &init : graph.initializer())
+    if (std::optional<std::string> problem = checkTensorData(init))
+      return emitError(fileLoc)
+             << "initializer '" << init.name() << "' has " << *problem;
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.has_t())
+        if (std::optional<std::string> problem = checkTensorData(attr.t()))
+          return emitError(nodeLoc(node, index))
+                 << "tensor attribute '" << attr.name() << "' of node '"
+                 << cast<NameLoc>(nodeLoc(node, index)).getName().getValue()
+                 << "' has " << *problem;
+  // Declared value types (inputs, outputs, value_info): dynamic dims are
+  // skipped, static ones must fit.
+  auto checkValues = [&](const auto &values, llvm::StringRef what) {
+    for (const onnx::ValueInfoProto &info : values) {
+      if (!info.type().has_tensor_type() ||
+          !info.type().tensor_type().has_shape())
+        continue;
+      llvm::SmallVector<int64_t> shape;
+      for (const onnx::TensorShapeProto::Dimension &dim :
+           info.type().tensor_type().shape().dim())
+        shape.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+      if (std::optional<std::string> problem = checkShapeLimits(shape)) {
+        emitError(fileLoc) << what << " '" << info.name() << "' has "
+                           << *problem;
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!checkValues(graph.input(), "input") ||
+      !checkValues(graph.output(), "output") ||
+      !checkValues(graph.value_info(), "value"))
+    return failure();
+  return success();
 }
 
 LogicalResult Importer::checkModel() {
@@ -254,6 +304,11 @@ Importer::importInputs(SmallVectorImpl<Type> &types,
       ok = false;
       continue;
     }
+    if (std::optional<std::string> problem = checkShapeLimits(shape)) {
+      emitError(loc) << "input '" << input.name() << "' has " << *problem;
+      ok = false;
+      continue;
+    }
     types.push_back(RankedTensorType::get(shape, elementType));
     names.push_back(input.name());
   }
@@ -285,7 +340,17 @@ LogicalResult Importer::importNode(onnx::NodeProto &node, int64_t opset,
                             << "' reads undefined tensor '" << input << "'";
   NodeBinder binder(*this, node, loc, opset,
                     cast<NameLoc>(loc).getName().getValue());
-  return (*handler)(binder);
+  if (failed((*handler)(binder)))
+    return failure();
+  // Shapes computed from constants (Expand, ConstantOfShape, Range, ...)
+  // are held to the same limits as declared ones.
+  for (const std::string &output : node.output())
+    if (TensorEntry *entry = lookup(output))
+      if (std::optional<std::string> problem = checkShapeLimits(entry->shape))
+        return emitError(loc)
+               << "node '" << cast<NameLoc>(loc).getName().getValue()
+               << "' produces '" << output << "' with " << *problem;
+  return success();
 }
 
 OwningOpRef<ModuleOp> Importer::run() {
@@ -305,7 +370,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     return failure();
   });
 
-  if (failed(checkModel()))
+  if (failed(checkLimits()) || failed(checkModel()))
     return nullptr;
   int64_t opset = -1;
   for (const onnx::OperatorSetIdProto &import : model.opset_import())

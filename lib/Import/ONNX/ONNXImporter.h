@@ -23,7 +23,9 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +45,29 @@ constexpr int64_t kMaxOpset = 17;
 /// Largest tensor (in elements) kept as a known constant for folding.
 constexpr int64_t kMaxFoldElements = 4096;
 
+/// Limits that keep a hostile model from making the importer (or the
+/// compiler after it) allocate or loop without bound; checked before
+/// anything is sized from the model. docs/Security.md lists them.
+/// Largest tensor, in elements (the runtime refuses tensors over 64 GiB).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 36;
+/// Highest tensor rank (the artifact format's ManifestLimits::maxRank).
+constexpr int64_t kMaxRank = 16;
+/// Most nodes and most initializers of a graph.
+constexpr int64_t kMaxNodes = int64_t(1) << 20;
+constexpr int64_t kMaxInitializers = int64_t(1) << 20;
+
+/// Returns a description of how `shape` breaks kMaxRank or
+/// kMaxTensorElements (negative dimensions are left to the caller), or
+/// std::nullopt if it is within them.
+std::optional<std::string> checkShapeLimits(llvm::ArrayRef<int64_t> shape);
+
+/// Returns what is inconsistent in a tensor proto's data (a negative or
+/// over-limit shape; raw_data together with typed fields; a value or byte
+/// count that disagrees with the shape), or std::nullopt. Run on every
+/// initializer and Constant before libonnx's checker and shape inference,
+/// which trust these and can crash otherwise.
+std::optional<std::string> checkTensorData(const onnx::TensorProto &proto);
+
 /// Returns true for ONNX floating-point data types.
 bool isFloatDType(int32_t dtype);
 /// Returns the ONNX name of a data type (`FLOAT`, `DOUBLE`, ...).
@@ -54,6 +79,42 @@ mlir::Type getElementType(mlir::MLIRContext *context, int32_t dtype);
 int32_t getDType(mlir::Type elementType);
 /// Formats a shape as `[2, 3]` for diagnostics.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Converts `value` to int64 as an integer Cast does, saturating at the
+/// type's range and mapping NaN to 0 (a plain cast of an out-of-range double
+/// is undefined behaviour, and constants come straight from the model).
+inline int64_t saturatingToInt64(double value) {
+  if (std::isnan(value))
+    return 0;
+  if (value >= 9223372036854775808.0)
+    return std::numeric_limits<int64_t>::max();
+  if (value < -9223372036854775808.0)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(value);
+}
+
+/// Two's-complement int64 arithmetic for folding constants (wrapping, as
+/// the runtime's int64 kernels do; signed overflow is undefined behaviour).
+/// Division by zero folds to 0 and INT64_MIN / -1 to INT64_MIN.
+inline int64_t wrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) +
+                              static_cast<uint64_t>(b));
+}
+inline int64_t wrappingSub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) -
+                              static_cast<uint64_t>(b));
+}
+inline int64_t wrappingMul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) *
+                              static_cast<uint64_t>(b));
+}
+inline int64_t wrappingDiv(int64_t a, int64_t b) {
+  if (b == 0)
+    return 0;
+  if (b == -1)
+    return wrappingSub(0, a);
+  return a / b;
+}
 
 /// A small tensor whose value is known at import time. Integer and bool
 /// values live in `ints`, floating-point values in `floats` (as double; they
@@ -73,7 +134,7 @@ struct ConstTensor {
     return isFloat() ? floats[i] : static_cast<double>(ints[i]);
   }
   int64_t getInt(int64_t i) const {
-    return isFloat() ? static_cast<int64_t>(floats[i]) : ints[i];
+    return isFloat() ? saturatingToInt64(floats[i]) : ints[i];
   }
   /// Appends element `i` of `other` (converted to this tensor's kind).
   void append(const ConstTensor &other, int64_t i) {
@@ -105,7 +166,8 @@ struct ConstTensor {
   }
 };
 
-/// Returns the number of elements of `shape`.
+/// Returns the number of elements of `shape`, saturated at INT64_MAX (the
+/// product of hostile dimensions must not overflow).
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 
 /// Converts `value` to what an element of `dtype` holds (integer truncation,
@@ -204,6 +266,7 @@ public:
   }
 
 private:
+  mlir::LogicalResult checkLimits();
   mlir::LogicalResult checkModel();
   mlir::LogicalResult checkOperators(int64_t opset);
   mlir::LogicalResult importInputs(mlir::SmallVectorImpl<mlir::Type> &types,
@@ -391,7 +454,7 @@ OpHandler unaryOp(double (*fold)(double), bool floatOnly = true) {
           b, {c}, c->dtype,
           [&](llvm::ArrayRef<double> v) { return fold(v[0]); },
           [&](llvm::ArrayRef<int64_t> v) {
-            return static_cast<int64_t>(fold(static_cast<double>(v[0])));
+            return saturatingToInt64(fold(static_cast<double>(v[0])));
           });
       if (mlir::failed(out))
         return mlir::failure();

@@ -70,7 +70,7 @@ static LogicalResult importCast(NodeBinder &b) {
         out.floats.push_back(convertScalar(c->getDouble(i), to));
       else if (c->isFloat())
         out.ints.push_back(
-            static_cast<int64_t>(convertScalar(c->getDouble(i), to)));
+            saturatingToInt64(convertScalar(c->getDouble(i), to)));
       else
         out.ints.push_back(to == TensorProto::BOOL ? c->ints[i] != 0
                                                     : c->ints[i]);
@@ -115,7 +115,7 @@ static LogicalResult importClip(NodeBinder &b) {
       if (out.isFloat())
         out.floats[i] = v;
       else
-        out.ints[i] = static_cast<int64_t>(v);
+        out.ints[i] = saturatingToInt64(v);
     }
     b.setConstant(0, std::move(out));
     return success();
@@ -132,7 +132,7 @@ static LogicalResult importClip(NodeBinder &b) {
       if (!bounds[i])
         continue;
       ConstTensor bound = ConstTensor::empty(b.dtype(0), {});
-      bound.ints.push_back(static_cast<int64_t>(*bounds[i]));
+      bound.ints.push_back(saturatingToInt64(*bounds[i]));
       FailureOr<Value> c = b.importer.materialize(bound, "bound", b.loc);
       if (failed(c))
         return failure();
@@ -394,7 +394,7 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("Abs", 11, unaryOp<graph::AbsOp>(std::fabs, /*floatOnly=*/false));
   t.onOp("Add", 11,
          binaryOp<graph::AddOp>([](double a, double b) { return a + b; },
-                                [](int64_t a, int64_t b) { return a + b; }));
+                                wrappingAdd));
   t.onOp("And", 11,
          foldOnlyOp(TensorProto::BOOL,
                     [](ArrayRef<double> v) -> double { return v[0] && v[1]; },
@@ -408,9 +408,8 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("ConstantOfShape", 11, importConstantOfShape);
   t.onOp("Conv", 11, importConv);
   t.onOp("Div", 11,
-         binaryOp<graph::DivOp>(
-             [](double a, double b) { return a / b; },
-             [](int64_t a, int64_t b) -> int64_t { return b ? a / b : 0; }));
+         binaryOp<graph::DivOp>([](double a, double b) { return a / b; },
+                                wrappingDiv));
   t.onOp("Dropout", 11, importDropout);
   t.onOp("Equal", 11,
          foldOnlyOp(TensorProto::BOOL,

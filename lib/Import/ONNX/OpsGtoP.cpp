@@ -280,7 +280,7 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
              /*variadic=*/true));
   t.onOp("Mul", 11,
          binaryOp<graph::MulOp>([](double a, double b) { return a * b; },
-                                [](int64_t a, int64_t b) { return a * b; }));
+                                wrappingMul));
   t.onOp("Neg", 11,
          unaryOp<graph::NegOp>([](double x) { return -x; },
                                /*floatOnly=*/false));

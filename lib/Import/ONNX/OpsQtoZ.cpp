@@ -56,7 +56,11 @@ static LogicalResult importRange(NodeBinder &b) {
   if (delta == 0)
     return b.emitError() << "delta must not be zero";
   int64_t n = std::max<int64_t>(
-      0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+      0, saturatingToInt64(std::ceil((limit - start) / delta)));
+  // Range is always folded: its values are materialized here.
+  if (n > kMaxFoldElements)
+    return b.emitUnsupported() << "Range of " << n << " elements (at most "
+                               << kMaxFoldElements << " are folded)";
   ConstTensor out = ConstTensor::empty(args[0]->dtype, {n});
   for (int64_t i = 0; i < n; ++i) {
     if (out.isFloat())
@@ -542,10 +546,10 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Squeeze", 11, importSqueeze);
   t.onOp("Sub", 11,
          binaryOp<graph::SubOp>([](double a, double b) { return a - b; },
-                                [](int64_t a, int64_t b) { return a - b; }));
+                                wrappingSub));
   t.onOp("Sum", 11,
          binaryOp<graph::AddOp>([](double a, double b) { return a + b; },
-                                [](int64_t a, int64_t b) { return a + b; },
+                                wrappingAdd,
                                 /*variadic=*/true));
   t.onOp("Tanh", 11, unaryOp<graph::TanhOp>(std::tanh));
   t.onOp("Transpose", 11, importTranspose);

@@ -9,11 +9,14 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Alignment.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using namespace neuron::onnx_import;
@@ -83,8 +86,26 @@ std::string neuron::onnx_import::formatShape(ArrayRef<int64_t> shape) {
 int64_t neuron::onnx_import::numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    if (llvm::MulOverflow(n, d, n))
+      return std::numeric_limits<int64_t>::max();
   return n;
+}
+
+std::optional<std::string>
+neuron::onnx_import::checkShapeLimits(ArrayRef<int64_t> shape) {
+  if (static_cast<int64_t>(shape.size()) > kMaxRank)
+    return "rank " + std::to_string(shape.size()) + " (more than " +
+           std::to_string(kMaxRank) + ")";
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      continue;
+    if (llvm::MulOverflow(n, d, n) || n > kMaxTensorElements)
+      return "shape " + formatShape(shape) +
+             " (more than 2^36 = " + std::to_string(kMaxTensorElements) +
+             " elements)";
+  }
+  return std::nullopt;
 }
 
 double neuron::onnx_import::convertScalar(double value, int32_t dtype) {
@@ -97,10 +118,40 @@ double neuron::onnx_import::convertScalar(double value, int32_t dtype) {
   case TensorProto::FLOAT16:
   case TensorProto::BFLOAT16:
     return value;
-  default:
+  default: {
+    // Integers: truncated toward zero, NaN as 0 and out-of-range values
+    // saturated to the type's range (ONNX leaves both undefined; a plain
+    // conversion would be undefined behaviour here).
     if (std::isnan(value))
       return 0;
-    return std::trunc(value);
+    double lo = -9223372036854775808.0, hi = 9223372036854775807.0;
+    switch (dtype) {
+    case TensorProto::INT8:
+      lo = -128, hi = 127;
+      break;
+    case TensorProto::UINT8:
+      lo = 0, hi = 255;
+      break;
+    case TensorProto::INT16:
+      lo = -32768, hi = 32767;
+      break;
+    case TensorProto::UINT16:
+      lo = 0, hi = 65535;
+      break;
+    case TensorProto::INT32:
+      lo = -2147483648.0, hi = 2147483647.0;
+      break;
+    case TensorProto::UINT32:
+      lo = 0, hi = 4294967295.0;
+      break;
+    case TensorProto::UINT64:
+      lo = 0;
+      break;
+    default:
+      break;
+    }
+    return std::clamp(std::trunc(value), lo, hi);
+  }
   }
 }
 
@@ -127,6 +178,38 @@ static int64_t rawElementBytes(int32_t dtype) {
   default:
     return 0;
   }
+}
+
+std::optional<std::string>
+neuron::onnx_import::checkTensorData(const TensorProto &proto) {
+  llvm::SmallVector<int64_t> shape(proto.dims().begin(), proto.dims().end());
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return "a negative dimension";
+  if (std::optional<std::string> problem = checkShapeLimits(shape))
+    return problem;
+  if (proto.data_location() == TensorProto::EXTERNAL)
+    return std::nullopt; // Checked against the file when it is read.
+  int32_t dtype = proto.data_type();
+  if (dtype == TensorProto::COMPLEX64 || dtype == TensorProto::COMPLEX128)
+    return std::nullopt; // Unsupported; refused when used.
+  int64_t n = numElements(shape);
+  int64_t typed = proto.float_data_size() + proto.int32_data_size() +
+                  proto.string_data_size() + proto.int64_data_size() +
+                  proto.double_data_size() + proto.uint64_data_size();
+  if (proto.has_raw_data()) {
+    if (typed)
+      return std::string("both raw_data and typed data fields");
+    int64_t elementBytes = rawElementBytes(dtype);
+    int64_t size = static_cast<int64_t>(proto.raw_data().size());
+    if (elementBytes && size != n * elementBytes)
+      return "shape " + formatShape(shape) + " but " + std::to_string(size) +
+             " bytes of raw_data";
+    return std::nullopt;
+  }
+  if (typed != n)
+    return "shape " + formatShape(shape) + " but " + std::to_string(typed) +
+           " values";
+  return std::nullopt;
 }
 
 /// Returns the half-precision bit pattern `bits` of `dtype` as a double.
@@ -282,6 +365,8 @@ FailureOr<ConstTensor> Importer::decodeTensor(const TensorProto &proto,
     if (d < 0)
       return emitError(loc) << "tensor '" << proto.name()
                             << "' has a negative dimension";
+  if (std::optional<std::string> problem = checkShapeLimits(out.shape))
+    return emitError(loc) << "tensor '" << proto.name() << "' has " << *problem;
   int64_t n = numElements(out.shape);
   int64_t elementBytes = rawElementBytes(out.dtype);
   if (!elementBytes)

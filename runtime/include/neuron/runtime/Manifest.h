@@ -96,6 +96,9 @@ struct ManifestLimits {
   uint64_t maxTensorBytes = uint64_t(1) << 36; ///< 64 GiB per tensor.
   uint64_t maxArenaBytes = uint64_t(1) << 36;
   uint64_t maxStages = 4096;
+  /// Ops and tensors of one stage (BERT-large has a few thousand of each).
+  uint64_t maxOpsPerStage = uint64_t(1) << 20;
+  uint64_t maxTensorsPerStage = uint64_t(1) << 20;
 };
 
 /// Checks every semantic invariant of a manifest: ids in range, dtypes and
