@@ -189,6 +189,9 @@ OpAttrs decodeAttrs(const fb::Op &op, OpKind kind, const std::string &where) {
   if (op.attrs_type() != expected)
     throw Error(where + " has attributes " + fb::EnumNameAttrs(op.attrs_type()) +
                 ", expected " + fb::EnumNameAttrs(expected));
+  // The union's type may be set while its table is absent.
+  if (expected != fb::Attrs::NONE && !op.attrs())
+    throw Error(where + " has no " + fb::EnumNameAttrs(expected) + " table");
   switch (expected) {
   case fb::Attrs::GemmAttrs: {
     auto *g = op.attrs_as_GemmAttrs();
