@@ -9,6 +9,5 @@ cd "$BUILD_DIR"
 ctest --output-on-failure -j "$JOBS"
 
 # Sanitizers (scripts/ci-sanitizers.sh): the runtime under ThreadSanitizer
-# and ASan + UBSan, the whole project under ASan + UBSan, and the fuzz
-# targets' seed and regression inputs replayed.
+# and the whole project under ASan + UBSan.
 "$ROOT/scripts/ci-sanitizers.sh"
