@@ -150,6 +150,31 @@ LogicalResult Importer::checkLimits() {
                  << "tensor attribute '" << attr.name() << "' of node '"
                  << cast<NameLoc>(nodeLoc(node, index)).getName().getValue()
                  << "' has " << *problem;
+  // libonnx 1.12's Conv shape inference reads the filter's spatial dims by
+  // the input's rank without checking the filter's (a fuzz finding: null
+  // read in convPoolShapeInference): check the ranks it would trust.
+  llvm::StringMap<int> ranks;
+  for (const onnx::ValueInfoProto &info : graph.input())
+    if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
+      ranks[info.name()] = info.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &init : graph.initializer())
+    ranks[init.name()] = init.dims_size();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    if (node.op_type() != "Conv" || node.input_size() < 2)
+      continue;
+    auto x = ranks.find(node.input(0)), w = ranks.find(node.input(1));
+    if (w == ranks.end())
+      continue;
+    if (w->second < 3 || (x != ranks.end() && x->second != w->second))
+      return emitError(nodeLoc(node, index))
+             << "Conv node '"
+             << cast<NameLoc>(nodeLoc(node, index)).getName().getValue()
+             << "': the filter '" << node.input(1) << "' has rank " << w->second
+             << (x != ranks.end()
+                     ? ", the input rank " + std::to_string(x->second)
+                     : std::string())
+             << "; they must be equal and at least 3";
+  }
   // Declared value types (inputs, outputs, value_info): dynamic dims are
   // skipped, static ones must fit.
   auto checkValues = [&](const auto &values, llvm::StringRef what) {
