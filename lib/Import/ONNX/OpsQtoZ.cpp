@@ -123,6 +123,10 @@ static LogicalResult importReshape(NodeBinder &b) {
     } else if (d < 0) {
       return b.emitError() << "invalid dimension " << d << " in shape";
     }
+    // The product must not overflow (a fuzz finding: signed overflow).
+    if (d != 0 && known > std::numeric_limits<int64_t>::max() / d)
+      return b.emitError() << "shape " << formatShape(shape)
+                           << " has more elements than int64 can count";
     known *= d;
   }
   int64_t total = numElements(inShape);
