@@ -173,6 +173,18 @@ dnnl::primitive_attr userScratchpad() {
   return attr;
 }
 
+/// A kernel running the one-input, one-output primitive described by `pd`
+/// from input 0 (`src`) to output 0 (`dst`).
+template <typename Primitive, typename PrimitiveDesc>
+std::unique_ptr<Kernel> srcDstKernel(DnnlEnv &env, const memory::desc &src,
+                                     const memory::desc &dst, const PrimitiveDesc &pd) {
+  auto kernel = std::make_unique<DnnlKernel>(env);
+  kernel->bind(DNNL_ARG_SRC, src, 0);
+  kernel->bind(DNNL_ARG_DST, dst, -1);
+  kernel->setPrimitive(Primitive(pd), pd);
+  return kernel;
+}
+
 /// oneDNN's eltwise algorithm (with alpha, beta) for a unary op; false when
 /// it has none (Erf, Identity: the reference is exact and cheap).
 bool eltwiseAlg(OpKind kind, const OpAttrs &attrs, dnnl::algorithm &alg, float &alpha,
@@ -506,11 +518,7 @@ std::unique_ptr<Kernel> makePool(const OpInfo &op, DnnlEnv &env) {
   dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, alg, xmd, ymd,
                                       strides, kernelDims, dil, padL, padR);
   dnnl::pooling_v2_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, xmd, 0);
-  kernel->bind(DNNL_ARG_DST, ymd, -1);
-  kernel->setPrimitive(dnnl::pooling_v2_forward(pd), pd);
-  return kernel;
+  return srcDstKernel<dnnl::pooling_v2_forward>(env, xmd, ymd, pd);
 }
 
 std::unique_ptr<Kernel> makeBatchNorm(const OpInfo &op, DnnlEnv &env) {
@@ -594,11 +602,17 @@ std::unique_ptr<Kernel> makeSoftmax(const OpInfo &op, DnnlEnv &env) {
   memory::desc xmd = plainMd(toDims(x), toDt(op.in[0].dtype));
   dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, xmd, axis);
   dnnl::softmax_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, xmd, 0);
-  kernel->bind(DNNL_ARG_DST, xmd, -1);
-  kernel->setPrimitive(dnnl::softmax_forward(pd), pd);
-  return kernel;
+  return srcDstKernel<dnnl::softmax_forward>(env, xmd, xmd, pd);
+}
+
+/// `alg(alpha, beta)` over input 0 viewed as a flat vector (elementwise ops
+/// do not care about its shape or layout).
+std::unique_ptr<Kernel> makeFlatEltwise(const OpInfo &op, DnnlEnv &env, dnnl::algorithm alg,
+                                        float alpha, float beta) {
+  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))}, toDt(op.in[0].dtype));
+  dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, md, alpha, beta);
+  dnnl::eltwise_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
+  return srcDstKernel<dnnl::eltwise_forward>(env, md, md, pd);
 }
 
 std::unique_ptr<Kernel> makeEltwise(const OpInfo &op, DnnlEnv &env) {
@@ -606,14 +620,7 @@ std::unique_ptr<Kernel> makeEltwise(const OpInfo &op, DnnlEnv &env) {
   float alpha, beta;
   if (!eltwiseAlg(op.kind, op.attrs, alg, alpha, beta) || op.in[0].dtype != op.out[0].dtype)
     return nullptr;
-  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))}, toDt(op.in[0].dtype));
-  dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, md, alpha, beta);
-  dnnl::eltwise_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, md, 0);
-  kernel->bind(DNNL_ARG_DST, md, -1);
-  kernel->setPrimitive(dnnl::eltwise_forward(pd), pd);
-  return kernel;
+  return makeFlatEltwise(op, env, alg, alpha, beta);
 }
 
 /// Pow with a constant scalar exponent (LayerNorm's x^2 in ONNX exports):
@@ -624,15 +631,7 @@ std::unique_ptr<Kernel> makeScalarPow(const OpInfo &op, const std::vector<const 
       op.in[0].shape != op.out[0].shape || op.in[0].dtype != op.out[0].dtype)
     return nullptr;
   float e = *static_cast<const float *>(constIn[1]);
-  memory::desc md = plainMd({int64_t(numElements(op.in[0].shape))}, toDt(op.in[0].dtype));
-  dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                   dnnl::algorithm::eltwise_pow, md, 1.0f, e);
-  dnnl::eltwise_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, md, 0);
-  kernel->bind(DNNL_ARG_DST, md, -1);
-  kernel->setPrimitive(dnnl::eltwise_forward(pd), pd);
-  return kernel;
+  return makeFlatEltwise(op, env, dnnl::algorithm::eltwise_pow, 1.0f, e);
 }
 
 /// ReduceMean / ReduceSum / ReduceMax over any axes, as a oneDNN reduction
@@ -654,11 +653,7 @@ std::unique_ptr<Kernel> makeReduce(const OpInfo &op, DnnlEnv &env) {
   memory::desc smd = plainMd(src, type), dmd = plainMd(dst, type);
   dnnl::reduction::desc desc(alg, smd, dmd, 0.0f, 0.0f);
   dnnl::reduction::primitive_desc pd(desc, userScratchpad(), env.engine);
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, smd, 0);
-  kernel->bind(DNNL_ARG_DST, dmd, -1);
-  kernel->setPrimitive(dnnl::reduction(pd), pd);
-  return kernel;
+  return srcDstKernel<dnnl::reduction>(env, smd, dmd, pd);
 }
 
 /// Transpose as a oneDNN reorder: the source is read through permuted
@@ -679,11 +674,7 @@ std::unique_ptr<Kernel> makeTranspose(const OpInfo &op, DnnlEnv &env) {
     ys[d] = xs[perm[d]];
   memory::desc src(toDims(y), toDt(op.in[0].dtype), ys), dst = plainMd(toDims(y), toDt(op.out[0].dtype));
   dnnl::reorder::primitive_desc pd(env.engine, src, env.engine, dst, userScratchpad());
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, src, 0);
-  kernel->bind(DNNL_ARG_DST, dst, -1);
-  kernel->setPrimitive(dnnl::reorder(pd), pd);
-  return kernel;
+  return srcDstKernel<dnnl::reorder>(env, src, dst, pd);
 }
 
 /// A layout change (Identity between NCHW and NHWC, inserted by the planner)
@@ -693,11 +684,7 @@ std::unique_ptr<Kernel> makeReorder(const OpInfo &op, DnnlEnv &env) {
   memory::desc src = actMd(d, toDt(op.in[0].dtype), op.nhwcIn(0)),
                dst = actMd(d, toDt(op.out[0].dtype), op.nhwcOut(0));
   dnnl::reorder::primitive_desc pd(env.engine, src, env.engine, dst, userScratchpad());
-  auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bind(DNNL_ARG_SRC, src, 0);
-  kernel->bind(DNNL_ARG_DST, dst, -1);
-  kernel->setPrimitive(dnnl::reorder(pd), pd);
-  return kernel;
+  return srcDstKernel<dnnl::reorder>(env, src, dst, pd);
 }
 
 std::unique_ptr<Kernel> makeBinary(const OpInfo &op, DnnlEnv &env) {

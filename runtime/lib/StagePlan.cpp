@@ -486,6 +486,21 @@ private:
     }
   }
 
+  /// A reorder (Identity between layouts) copying `from` into `to`, each in
+  /// its chosen layout.
+  Node reorderNode(uint32_t from, uint32_t to) const {
+    Node r;
+    r.info.kind = OpKind::Identity;
+    r.info.name = "reorder";
+    r.info.in = r.info.out = {pt_[from].type};
+    r.info.attrs.castTo = pt_[from].type.dtype;
+    r.info.inNhwc = {pt_[from].nhwc};
+    r.info.outNhwc = {pt_[to].nhwc};
+    r.in = {from};
+    r.out = {to};
+    return r;
+  }
+
   /// Sets each node's layouts and inserts reorders where a tensor's layout
   /// is not the one its consumer reads.
   void insertReorders() {
@@ -501,18 +516,8 @@ private:
         return it->second;
       uint32_t copy = addTensor(pt_[id].type, TensorKind::Arena);
       pt_[copy].nhwc = nhwc;
-      Node r;
-      r.info.kind = OpKind::Identity;
-      r.info.name = "reorder";
-      r.info.in = {pt_[id].type};
-      r.info.out = {pt_[id].type};
-      r.info.attrs.castTo = pt_[id].type.dtype;
-      r.info.inNhwc = {pt_[id].nhwc};
-      r.info.outNhwc = {nhwc};
-      r.in = {id};
-      r.out = {copy};
       pt_[copy].producer = int(out.size());
-      out.push_back(std::move(r));
+      out.push_back(reorderNode(id, copy));
       converted[key] = copy;
       return copy;
     };
@@ -568,17 +573,8 @@ private:
       for (auto [tmp, id] : outputCopies) {
         // The stage output itself stays NCHW for the next stage / caller.
         converted[{tmp, false}] = id;
-        Node r;
-        r.info.kind = OpKind::Identity;
-        r.info.name = "reorder";
-        r.info.in = r.info.out = {pt_[id].type};
-        r.info.attrs.castTo = pt_[id].type.dtype;
-        r.info.inNhwc = {true};
-        r.info.outNhwc = {false};
-        r.in = {tmp};
-        r.out = {id};
         pt_[id].producer = int(out.size());
-        out.push_back(std::move(r));
+        out.push_back(reorderNode(tmp, id));
       }
     }
     nodes_ = std::move(out);
