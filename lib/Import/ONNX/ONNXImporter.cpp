@@ -159,6 +159,27 @@ LogicalResult Importer::checkLimits() {
       ranks[info.name()] = info.type().tensor_type().shape().dim_size();
   for (const onnx::TensorProto &init : graph.initializer())
     ranks[init.name()] = init.dims_size();
+  // Its convPoolShapeInference also divides by strides and multiplies by
+  // dilations and kernel sizes unchecked (a fuzz finding: SIGFPE on a
+  // MaxPool with strides = [0, 1]): they must be positive.
+  static constexpr llvm::StringLiteral kConvPoolOps[] = {
+      "Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool", "MaxUnpool"};
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    if (!llvm::is_contained(kConvPoolOps, node.op_type()))
+      continue;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.name() != "strides" && attr.name() != "dilations" &&
+          attr.name() != "kernel_shape")
+        continue;
+      for (int64_t v : attr.ints())
+        if (v <= 0)
+          return emitError(nodeLoc(node, index))
+                 << node.op_type() << " node '"
+                 << cast<NameLoc>(nodeLoc(node, index)).getName().getValue()
+                 << "': attribute '" << attr.name() << "' has the value " << v
+                 << "; every entry must be positive";
+    }
+  }
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     if (node.op_type() != "Conv" || node.input_size() < 2)
       continue;
