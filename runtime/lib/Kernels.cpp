@@ -1,6 +1,9 @@
 //===- Kernels.cpp - reference kernel dispatch ----------------------------===//
 #include "Kernels.h"
 
+#include <cstdlib>
+#include <string>
+
 namespace neuron::rt {
 
 void runReference(const OpInfo &op, const void *const *in, void *const *out) {
@@ -65,5 +68,13 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &, const std::vector<const v
   return nullptr;
 }
 #endif
+
+bool rewriteDisabled(const char *what) {
+  const char *env = std::getenv("NEURON_RT_DISABLE");
+  if (!env)
+    return false;
+  std::string list = std::string(",") + env + ",";
+  return list.find(std::string(",") + what + ",") != std::string::npos;
+}
 
 } // namespace neuron::rt

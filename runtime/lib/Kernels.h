@@ -77,6 +77,11 @@ public:
   virtual std::string implementation() const { return backend(); }
 };
 
+/// NEURON_RT_DISABLE: a comma-separated list of load-time rewrites to skip
+/// (fusion, transposes, layouts, views, winograd), to rule one out when
+/// chasing a problem.
+bool rewriteDisabled(const char *what);
+
 /// Runs the plain C++ reference implementation of `op`.
 void runReference(const OpInfo &op, const void *const *in, void *const *out);
 std::unique_ptr<Kernel> makeReferenceKernel(OpInfo op);

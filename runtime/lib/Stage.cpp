@@ -160,8 +160,10 @@ void Stage::run(const void *const *inputs, StageContext &ctx) const {
 
 std::vector<std::string> Stage::planDescription() const {
   std::vector<std::string> lines;
-  for (const PlanStep &step : plan_.steps)
-    lines.push_back(step.label + " (" + step.kernel->backend() + ")");
+  for (const PlanStep &step : plan_.steps) {
+    std::string backend = step.kernel->backend(), impl = step.kernel->implementation();
+    lines.push_back(step.label + " (" + backend + (impl != backend ? " " + impl : "") + ")");
+  }
   return lines;
 }
 

@@ -59,15 +59,7 @@ bool isLayoutAware(OpKind k) {
          k == OpKind::BatchNorm || k == OpKind::GlobalAveragePool;
 }
 
-/// NEURON_RT_DISABLE: a comma-separated list of rewrites to skip (fusion,
-/// transposes, layouts, views), to rule one out when chasing a problem.
-bool disabled(const char *what) {
-  const char *env = std::getenv("NEURON_RT_DISABLE");
-  if (!env)
-    return false;
-  std::string list = std::string(",") + env + ",";
-  return list.find(std::string(",") + what + ",") != std::string::npos;
-}
+bool disabled(const char *what) { return rewriteDisabled(what); }
 
 class Planner {
 public:

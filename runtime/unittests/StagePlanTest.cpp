@@ -291,6 +291,38 @@ TEST(StagePlanTest, ResidualsAreOverwrittenOnlyAfterTheirLastRead) {
   EXPECT_EQ(reorders, 2u) << planText(m); // Into NHWC, and the output back.
 }
 
+// 3x3 stride-1 convolutions run as Winograd on AVX-512, staged through
+// oneDNN's blocked layout: the input reordered in, the result out, and a
+// residual summed into the result (in place) reordered in first. The numbers
+// must match the reference's direct convolutions.
+TEST(StagePlanTest, WinogradConvolutionsStageTheirLayouts) {
+  if (!__builtin_cpu_supports("avx512f"))
+    GTEST_SKIP() << "oneDNN's Winograd kernels need AVX-512";
+  Built b = build({{DType::F32, {2, 32, 14, 14}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                      std::mt19937 &rng) {
+    uint32_t x = s.addOp(OpKind::Relu, {in[0]});
+    uint32_t c1 = s.addOp(OpKind::Conv, {x, weight(s, "w1", {32, 32, 3, 3}, rng),
+                                         weight(s, "b1", {32}, rng)},
+                          convAttrs(3, 1));
+    uint32_t a = s.addOp(OpKind::Relu, {batchNorm(s, c1, 32, rng, "bn1")});
+    uint32_t c2 = s.addOp(OpKind::Conv, {a, weight(s, "w2", {32, 32, 3, 3}, rng)}, convAttrs(3, 1));
+    uint32_t y = s.addOp(OpKind::Relu, {s.addOp(OpKind::Add, {c2, x})}); // x: last read
+    return std::vector<uint32_t>{
+        s.addOp(OpKind::Conv, {y, weight(s, "w3", {8, 32, 1, 1}, rng)}, convAttrs(1, 1))};
+  });
+  Model m = runBoth(b);
+  std::string plan = planText(m);
+  // Staged from NHWC (the first) and from NCHW (the second: its residual is
+  // in the stage input's class, which stays NCHW).
+  EXPECT_TRUE(hasStep(m, "conv+batch_norm+relu [nhwc] (onednn jit_wino")) << plan;
+  EXPECT_TRUE(hasStep(m, "conv+add+relu (onednn jit_wino")) << plan;
+  size_t wino = 0;
+  auto steps = m.kernelPlan()[0];
+  for (const std::string &line : steps)
+    wino += line.find("wino") != std::string::npos;
+  EXPECT_EQ(wino, 2u) << plan;
+}
+
 // A fused operand is appended after the op's own operands: it must not be
 // taken for Gemm's C or a convolution's bias (a regression).
 TEST(StagePlanTest, FusedOperandsAreNotTheOpsOwnOperands) {

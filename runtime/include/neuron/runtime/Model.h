@@ -65,7 +65,8 @@ public:
   std::vector<std::vector<std::string>> kernelBackends() const;
   /// Per stage, one line per kernel after load-time planning: the ops it
   /// computes joined by '+' (fusion), " [nhwc]" for channels-last, and its
-  /// backend, e.g. "conv+batch_norm+relu [nhwc] (onednn)".
+  /// backend and oneDNN implementation, e.g. "conv+batch_norm+relu [nhwc]
+  /// (onednn brgconv:avx512_core)".
   std::vector<std::vector<std::string>> kernelPlan() const;
 
   /// Runs one request. Each input must match inputs() in dtype and shape;
