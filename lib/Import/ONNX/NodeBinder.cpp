@@ -79,6 +79,18 @@ LogicalResult NodeBinder::requireInputs(int min, int max) {
   return success();
 }
 
+LogicalResult NodeBinder::requireVariadicInputs(int min) {
+  if (numInputs() < min)
+    return emitError() << "expects at least " << min << " inputs, got "
+                       << numInputs();
+  for (int i = 0; i < numInputs(); ++i)
+    if (!hasInput(i))
+      return emitError() << "input " << i
+                         << " is omitted (empty name); variadic inputs "
+                            "cannot be";
+  return success();
+}
+
 ArrayRef<int64_t> NodeBinder::shape(int i) {
   return importer.lookup(node.input(i))->shape;
 }

@@ -326,6 +326,9 @@ public:
   int numInputs() const { return node.input_size(); }
   /// Fails with a diagnostic unless inputs [min, max] are given.
   mlir::LogicalResult requireInputs(int min, int max = -1);
+  /// A variadic input list (Concat, Sum, Max, ...): at least `min` inputs,
+  /// none of them omitted (an empty name).
+  mlir::LogicalResult requireVariadicInputs(int min);
   llvm::ArrayRef<int64_t> shape(int i);
   int64_t rank(int i) { return static_cast<int64_t>(shape(i).size()); }
   int32_t dtype(int i);
@@ -494,7 +497,7 @@ template <typename OpTy>
 OpHandler binaryOp(double (*ff)(double, double),
                    int64_t (*fi)(int64_t, int64_t), bool variadic = false) {
   return [=](NodeBinder &b) -> mlir::LogicalResult {
-    if (mlir::failed(variadic ? b.requireInputs(1, 1 << 30)
+    if (mlir::failed(variadic ? b.requireVariadicInputs(1)
                               : b.requireInputs(2)))
       return mlir::failure();
     llvm::SmallVector<const ConstTensor *> constants;

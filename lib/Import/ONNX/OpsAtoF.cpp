@@ -156,7 +156,7 @@ static LogicalResult importClip(NodeBinder &b) {
 }
 
 static LogicalResult importConcat(NodeBinder &b) {
-  if (failed(b.requireInputs(1, 1 << 30)))
+  if (failed(b.requireVariadicInputs(1)))
     return failure();
   if (!b.attr("axis"))
     return b.emitError() << "requires the axis attribute";
