@@ -201,6 +201,104 @@ static int64_t intPow(int64_t base, int64_t exp) {
 
 /// HardSigmoid: clip(alpha * x + beta, 0, 1) (defaults 0.2, 0.5); HardSwish:
 /// x * HardSigmoid(x) with alpha 1/6 (MobileNetV3).
+/// Pad in constant mode, as a concatenation with blocks of the fill value
+/// along each padded axis (and a slice where a pad is negative); the graph
+/// dialect has no pad op. Reflect and edge padding are refused.
+static LogicalResult importPad(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 4)))
+    return failure();
+  std::string mode = b.attrString("mode", "constant");
+  if (mode != "constant")
+    return b.emitUnsupported()
+           << "mode '" << mode << "' (only constant padding is supported)";
+  FailureOr<const ConstTensor *> padsValue = b.requireConstant(1, "pads");
+  if (failed(padsValue))
+    return failure();
+  SmallVector<int64_t> pads = (*padsValue)->toInts();
+  ArrayRef<int64_t> shape = b.shape(0);
+  int64_t rank = shape.size();
+  SmallVector<int64_t> axes;
+  if (b.hasInput(3)) {
+    FailureOr<const ConstTensor *> axesValue = b.requireConstant(3, "axes");
+    if (failed(axesValue))
+      return failure();
+    for (int64_t a : (*axesValue)->toInts()) {
+      std::optional<int64_t> axis = graph::normalizeAxis(a, rank);
+      if (!axis)
+        return b.emitError() << "axis " << a << " is out of range for rank "
+                             << rank;
+      axes.push_back(*axis);
+    }
+  } else {
+    for (int64_t a = 0; a < rank; ++a)
+      axes.push_back(a);
+  }
+  if (pads.size() != 2 * axes.size())
+    return b.emitError() << "pads has " << pads.size()
+                         << " values; expected " << 2 * axes.size();
+  int32_t dtype = b.dtype(0);
+  ConstTensor fill = ConstTensor::empty(dtype, {});
+  if (b.hasInput(2)) {
+    FailureOr<const ConstTensor *> v = b.requireConstant(2, "constant_value");
+    if (failed(v))
+      return failure();
+    if ((*v)->size() != 1)
+      return b.emitError() << "constant_value must have one element";
+    fill.append(**v, 0);
+  } else if (fill.isFloat()) {
+    fill.floats.push_back(0);
+  } else {
+    fill.ints.push_back(0);
+  }
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  Value cur = *x;
+  SmallVector<int64_t> curShape(shape);
+  OpBuilder &ob = b.builder();
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    int64_t before = pads[i], after = pads[i + axes.size()];
+    if (curShape[axis] + before + after < 0)
+      return b.emitError() << "pads " << before << " and " << after
+                           << " remove more than the " << curShape[axis]
+                           << " elements of axis " << axis;
+    if (before < 0 || after < 0) {
+      int64_t start = std::max<int64_t>(0, -before);
+      int64_t end = curShape[axis] - std::max<int64_t>(0, -after);
+      FailureOr<Operation *> slice = b.createInferred<graph::SliceOp>(
+          cur, ob.getDenseI64ArrayAttr({start}), ob.getDenseI64ArrayAttr({end}),
+          ob.getDenseI64ArrayAttr({axis}), ob.getDenseI64ArrayAttr({1}));
+      if (failed(slice))
+        return failure();
+      cur = (*slice)->getResult(0);
+      curShape[axis] = end - start;
+    }
+    SmallVector<Value> parts;
+    auto block = [&](int64_t n) {
+      SmallVector<int64_t> blockShape(curShape);
+      blockShape[axis] = n;
+      auto type = NodeBinder::withShape(cur, blockShape);
+      return graph::ConstantOp::create(ob, b.loc, type, buildDenseAttr(type, fill))
+          .getResult();
+    };
+    if (before > 0)
+      parts.push_back(block(before));
+    parts.push_back(cur);
+    if (after > 0)
+      parts.push_back(block(after));
+    if (parts.size() == 1)
+      continue;
+    FailureOr<Operation *> concat = b.createInferred<graph::ConcatOp>(
+        ValueRange(parts), ob.getI64IntegerAttr(axis));
+    if (failed(concat))
+      return failure();
+    cur = (*concat)->getResult(0);
+    curShape[axis] += std::max<int64_t>(0, before) + std::max<int64_t>(0, after);
+  }
+  b.setResult(0, cur);
+  return success();
+}
+
 static LogicalResult importHardSigmoid(NodeBinder &b, bool swish) {
   if (failed(b.requireInputs(1, 1)))
     return failure();
@@ -291,6 +389,7 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
          foldOnlyOp(TensorProto::BOOL,
                     [](V v) -> double { return v[0] || v[1]; },
                     [](I v) -> int64_t { return v[0] || v[1]; }));
+  t.onOp("Pad", 11, importPad);
   t.onOp("Pow", 11,
          binaryOp<graph::PowOp>([](double a, double b) { return std::pow(a, b); },
                                 intPow));
