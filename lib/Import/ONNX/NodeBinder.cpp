@@ -47,6 +47,7 @@ const OpTable &neuron::onnx_import::getOpTable() {
     populateOpsAtoF(t);
     populateOpsGtoP(t);
     populateOpsQtoZ(t);
+    populateOpsComposite(t);
     return t;
   }();
   return table;

@@ -203,6 +203,8 @@ const OpTable &getOpTable();
 void populateOpsAtoF(OpTable &table);
 void populateOpsGtoP(OpTable &table);
 void populateOpsQtoZ(OpTable &table);
+/// Ops lowered to compositions of graph ops (OpsComposite.cpp).
+void populateOpsComposite(OpTable &table);
 
 /// One imported tensor name.
 struct TensorEntry {

@@ -1,0 +1,274 @@
+//===- OpsComposite.cpp - ONNX ops lowered to compositions of graph ops ---===//
+//
+// Activations and reductions the graph dialect has no op for, written with
+// the ops it has, in forms that stay exact where the input is large:
+//   LeakyRelu  relu(x) + alpha * min(x, 0)
+//   PRelu      relu(x) + slope * min(x, 0)
+//   Elu        relu(x) + alpha * (exp(min(x, 0)) - 1)
+//   Celu       relu(x) + alpha * (exp(min(x, 0) / alpha) - 1)
+//   Selu       gamma * Elu(x; alpha)
+//   Softplus   relu(x) + log(1 + exp(-|x|))        (no overflow of exp(x))
+//   Softsign   x / (1 + |x|)
+//   LogSoftmax (x - max) - log(sum(exp(x - max)))   (no log of an underflow)
+//   ReduceMin  -reduce_max(-x); ReduceL1 sum(|x|); ReduceL2 sqrt(sum(x*x));
+//   ReduceSumSquare sum(x*x)
+//
+//===----------------------------------------------------------------------===//
+#include "ONNXImporter.h"
+
+using namespace mlir;
+using namespace neuron;
+using namespace neuron::onnx_import;
+using onnx::TensorProto;
+
+namespace {
+
+/// Builds graph ops for one node, the element type following input 0. Ops
+/// are created in statement order (never two in one call's arguments, whose
+/// evaluation order differs between compilers): the IR is the same for
+/// every build.
+struct Composer {
+  NodeBinder &b;
+
+  FailureOr<Value> scalar(double v) {
+    ConstTensor c = ConstTensor::empty(b.dtype(0), {});
+    c.floats.push_back(v);
+    return b.importer.materialize(c, b.node.op_type(), b.loc);
+  }
+  template <typename OpTy> Value unary(Value x) {
+    return OpTy::create(b.builder(), b.loc, x.getType(), x);
+  }
+  template <typename OpTy> FailureOr<Value> binary(FailureOr<Value> x, FailureOr<Value> y) {
+    if (failed(x) || failed(y))
+      return failure();
+    return emitBinary<OpTy>(b, *x, *y);
+  }
+  template <typename OpTy> FailureOr<Value> withScalar(FailureOr<Value> x, double v) {
+    if (failed(x))
+      return failure();
+    FailureOr<Value> c = scalar(v);
+    return binary<OpTy>(x, c);
+  }
+  /// min(x, 0).
+  FailureOr<Value> negativePart(Value x) { return withScalar<graph::MinOp>(x, 0.0); }
+  /// relu(x) + alpha * (exp(min(x, 0) / scale) - 1).
+  FailureOr<Value> elu(Value x, double alpha, double scale) {
+    FailureOr<Value> n = negativePart(x);
+    if (failed(n))
+      return failure();
+    if (scale != 1.0)
+      n = withScalar<graph::DivOp>(n, scale);
+    if (failed(n))
+      return failure();
+    FailureOr<Value> e = withScalar<graph::SubOp>(unary<graph::ExpOp>(*n), 1.0);
+    FailureOr<Value> scaled = withScalar<graph::MulOp>(e, alpha);
+    return binary<graph::AddOp>(unary<graph::ReluOp>(x), scaled);
+  }
+  template <typename OpTy>
+  FailureOr<Value> reduce(Value x, ArrayRef<int64_t> axes, bool keepdims) {
+    FailureOr<Operation *> op = b.createInferred<OpTy>(
+        x, b.builder().getDenseI64ArrayAttr(axes), b.builder().getBoolAttr(keepdims));
+    if (failed(op))
+      return failure();
+    return (*op)->getResult(0);
+  }
+};
+
+using Lowering = function_ref<FailureOr<Value>(Composer &, Value)>;
+
+/// A one-input float op lowered by `lower`.
+LogicalResult lowerUnary(NodeBinder &b, Lowering lower) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  Composer c{b};
+  FailureOr<Value> y = lower(c, *x);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+LogicalResult importLeakyRelu(NodeBinder &b) {
+  double alpha = b.attrFloat("alpha", 0.01f);
+  return lowerUnary(b, [&](Composer &c, Value x) {
+    FailureOr<Value> scaled = c.withScalar<graph::MulOp>(c.negativePart(x), alpha);
+    return c.binary<graph::AddOp>(c.unary<graph::ReluOp>(x), scaled);
+  });
+}
+
+LogicalResult importPRelu(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 2)))
+    return failure();
+  FailureOr<Value> x = b.floatValue(0), slope = b.floatValue(1);
+  if (failed(x) || failed(slope))
+    return failure();
+  // The slope broadcasts to x (unidirectionally): the result has x's shape.
+  ArrayRef<int64_t> xs = b.shape(0), ss = b.shape(1);
+  bool fits = ss.size() <= xs.size();
+  for (size_t i = 0; fits && i < ss.size(); ++i) {
+    int64_t s = ss[ss.size() - 1 - i], d = xs[xs.size() - 1 - i];
+    fits = s == 1 || s == d;
+  }
+  if (!fits)
+    return b.emitError() << "slope of shape " << formatShape(ss)
+                         << " does not broadcast to the input's "
+                         << formatShape(xs);
+  Composer c{b};
+  FailureOr<Value> scaled = c.binary<graph::MulOp>(c.negativePart(*x), *slope);
+  FailureOr<Value> y = c.binary<graph::AddOp>(c.unary<graph::ReluOp>(*x), scaled);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+LogicalResult importElu(NodeBinder &b) {
+  double alpha = b.attrFloat("alpha", 1.0f);
+  return lowerUnary(b, [&](Composer &c, Value x) { return c.elu(x, alpha, 1.0); });
+}
+
+LogicalResult importCelu(NodeBinder &b) {
+  double alpha = b.attrFloat("alpha", 1.0f);
+  if (alpha == 0)
+    return b.emitError() << "alpha must not be 0";
+  return lowerUnary(b, [&](Composer &c, Value x) { return c.elu(x, alpha, alpha); });
+}
+
+LogicalResult importSelu(NodeBinder &b) {
+  double alpha = b.attrFloat("alpha", 1.67326319217681884765625f);
+  double gamma = b.attrFloat("gamma", 1.05070102214813232421875f);
+  return lowerUnary(b, [&](Composer &c, Value x) {
+    return c.withScalar<graph::MulOp>(c.elu(x, alpha, 1.0), gamma);
+  });
+}
+
+LogicalResult importSoftplus(NodeBinder &b) {
+  return lowerUnary(b, [&](Composer &c, Value x) -> FailureOr<Value> {
+    Value negAbs = c.unary<graph::NegOp>(c.unary<graph::AbsOp>(x));
+    FailureOr<Value> onePlus = c.withScalar<graph::AddOp>(c.unary<graph::ExpOp>(negAbs), 1.0);
+    if (failed(onePlus))
+      return failure();
+    Value log = c.unary<graph::LogOp>(*onePlus);
+    return c.binary<graph::AddOp>(c.unary<graph::ReluOp>(x), log);
+  });
+}
+
+LogicalResult importSoftsign(NodeBinder &b) {
+  return lowerUnary(b, [&](Composer &c, Value x) {
+    FailureOr<Value> denominator = c.withScalar<graph::AddOp>(c.unary<graph::AbsOp>(x), 1.0);
+    return c.binary<graph::DivOp>(x, denominator);
+  });
+}
+
+/// LogSoftmax; before opset 13 the input is coerced to 2-D at `axis`.
+LogicalResult importLogSoftmax(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  bool coerce = b.opset < 13;
+  int64_t rank = b.rank(0), given = b.attrInt("axis", coerce ? 1 : -1);
+  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
+  if (!axis)
+    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  Composer c{b};
+  ArrayRef<int64_t> shape = b.shape(0);
+  Value in = *x;
+  int64_t reduceAxis = *axis;
+  OpBuilder &ob = b.builder();
+  if (coerce && *axis != rank - 1) {
+    SmallVector<int64_t> flat{numElements(shape.take_front(*axis)),
+                              numElements(shape.drop_front(*axis))};
+    in = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(in, flat), in);
+    reduceAxis = 1;
+  } else if (coerce) {
+    reduceAxis = rank - 1;
+  }
+  FailureOr<Value> max = c.reduce<graph::ReduceMaxOp>(in, {reduceAxis}, true);
+  FailureOr<Value> shifted = c.binary<graph::SubOp>(in, max);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> sum =
+      c.reduce<graph::ReduceSumOp>(c.unary<graph::ExpOp>(*shifted), {reduceAxis}, true);
+  if (failed(sum))
+    return failure();
+  Value logSum = c.unary<graph::LogOp>(*sum);
+  FailureOr<Value> y = c.binary<graph::SubOp>(shifted, logSum);
+  if (failed(y))
+    return failure();
+  Value out = *y;
+  if (out.getType() != x->getType())
+    out = graph::ReshapeOp::create(ob, b.loc, x->getType(), out);
+  b.setResult(0, out);
+  return success();
+}
+
+enum class ReduceForm { Min, L1, L2, SumSquare };
+
+/// ReduceMin, ReduceL1, ReduceL2, ReduceSumSquare (axes attribute; an axes
+/// input from opset 18, beyond the importer's range).
+LogicalResult importReduce(NodeBinder &b, ReduceForm form) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = b.rank(0);
+  SmallVector<int64_t> axes;
+  if (std::optional<SmallVector<int64_t>> given = b.attrInts("axes"))
+    for (int64_t a : *given) {
+      std::optional<int64_t> axis = graph::normalizeAxis(a, rank);
+      if (!axis)
+        return b.emitError() << "axis " << a << " is out of range for rank " << rank;
+      axes.push_back(*axis);
+    }
+  bool keepdims = b.attrInt("keepdims", 1) != 0;
+  Composer c{b};
+  FailureOr<Value> y = failure();
+  switch (form) {
+  case ReduceForm::Min: {
+    FailureOr<Value> m = c.reduce<graph::ReduceMaxOp>(c.unary<graph::NegOp>(*x), axes, keepdims);
+    if (succeeded(m))
+      y = c.unary<graph::NegOp>(*m);
+    break;
+  }
+  case ReduceForm::L1:
+    y = c.reduce<graph::ReduceSumOp>(c.unary<graph::AbsOp>(*x), axes, keepdims);
+    break;
+  case ReduceForm::L2:
+  case ReduceForm::SumSquare: {
+    FailureOr<Value> sq = c.binary<graph::MulOp>(*x, *x);
+    if (succeeded(sq))
+      y = c.reduce<graph::ReduceSumOp>(*sq, axes, keepdims);
+    if (succeeded(y) && form == ReduceForm::L2)
+      y = c.unary<graph::SqrtOp>(*y);
+    break;
+  }
+  }
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+} // namespace
+
+void neuron::onnx_import::populateOpsComposite(OpTable &t) {
+  t.onOp("Celu", 12, importCelu);
+  t.onOp("Elu", 11, importElu);
+  t.onOp("LeakyRelu", 11, importLeakyRelu);
+  t.onOp("LogSoftmax", 11, importLogSoftmax);
+  t.onOp("PRelu", 11, importPRelu);
+  t.onOp("ReduceL1", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::L1); });
+  t.onOp("ReduceL2", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::L2); });
+  t.onOp("ReduceMin", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::Min); });
+  t.onOp("ReduceSumSquare", 11,
+         [](NodeBinder &b) { return importReduce(b, ReduceForm::SumSquare); });
+  t.onOp("Selu", 11, importSelu);
+  t.onOp("Softplus", 11, importSoftplus);
+  t.onOp("Softsign", 11, importSoftsign);
+}
