@@ -258,6 +258,12 @@ static LogicalResult importPad(NodeBinder &b) {
   OpBuilder &ob = b.builder();
   for (auto [i, axis] : llvm::enumerate(axes)) {
     int64_t before = pads[i], after = pads[i + axes.size()];
+    // Bounded so that the sums below cannot overflow; larger results are
+    // refused by the importer's size limits anyway.
+    constexpr int64_t kMaxPad = int64_t(1) << 48;
+    if (before > kMaxPad || before < -kMaxPad || after > kMaxPad || after < -kMaxPad)
+      return b.emitError() << "pads " << before << " and " << after
+                           << " of axis " << axis << " exceed 2^48";
     if (curShape[axis] + before + after < 0)
       return b.emitError() << "pads " << before << " and " << after
                            << " remove more than the " << curShape[axis]
