@@ -13,6 +13,7 @@
 #ifndef NEURON_LIB_IMPORT_ONNX_ONNXIMPORTER_H
 #define NEURON_LIB_IMPORT_ONNX_ONNXIMPORTER_H
 
+#include "neuron/Dialect/Graph/IR/GraphBuilder.h"
 #include "neuron/Dialect/Graph/IR/GraphOps.h"
 #include "neuron/Import/ONNX.h"
 
@@ -432,6 +433,20 @@ mlir::LogicalResult forwardInput(NodeBinder &b, int i);
 OpHandler foldOnlyOp(int32_t resultDType,
                      std::function<double(llvm::ArrayRef<double>)> ff,
                      std::function<int64_t(llvm::ArrayRef<int64_t>)> fi);
+
+/// Returns a handler for a comparison (Equal, Greater, ...): folded with
+/// `ff` / `fi` when every input is known, otherwise built from graph ops by
+/// graph::createCompare (the second input is cast to the first's type).
+OpHandler comparisonOp(graph::CompareKind kind,
+                       std::function<double(llvm::ArrayRef<double>)> ff,
+                       std::function<int64_t(llvm::ArrayRef<int64_t>)> fi);
+
+/// Returns a handler for Not (`kind` std::nullopt), And, Or or Xor on bool
+/// tensors: folded when every input is known, otherwise built from
+/// graph.where by graph::createLogical.
+OpHandler logicalOp(std::optional<graph::LogicalKind> kind,
+                    std::function<double(llvm::ArrayRef<double>)> ff,
+                    std::function<int64_t(llvm::ArrayRef<int64_t>)> fi);
 
 /// A 2-D sliding window (Conv, MaxPool, AveragePool).
 struct Window {

@@ -396,9 +396,10 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
          binaryOp<graph::AddOp>([](double a, double b) { return a + b; },
                                 wrappingAdd));
   t.onOp("And", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](ArrayRef<double> v) -> double { return v[0] && v[1]; },
-                    [](ArrayRef<int64_t> v) -> int64_t { return v[0] && v[1]; }));
+         logicalOp(
+             graph::LogicalKind::And,
+             [](ArrayRef<double> v) -> double { return v[0] && v[1]; },
+             [](ArrayRef<int64_t> v) -> int64_t { return v[0] && v[1]; }));
   t.onOp("AveragePool", 11, importAveragePool);
   t.onOp("BatchNormalization", 11, importBatchNormalization);
   t.onOp("Cast", 11, importCast);
@@ -412,9 +413,10 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
                                 wrappingDiv));
   t.onOp("Dropout", 11, importDropout);
   t.onOp("Equal", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](ArrayRef<double> v) -> double { return v[0] == v[1]; },
-                    [](ArrayRef<int64_t> v) -> int64_t { return v[0] == v[1]; }));
+         comparisonOp(
+             graph::CompareKind::Eq,
+             [](ArrayRef<double> v) -> double { return v[0] == v[1]; },
+             [](ArrayRef<int64_t> v) -> int64_t { return v[0] == v[1]; }));
   t.onOp("Erf", 11, unaryOp<graph::ErfOp>(std::erf));
   t.onOp("Exp", 11, unaryOp<graph::ExpOp>(std::exp));
   t.onOp("Expand", 11, importExpand);

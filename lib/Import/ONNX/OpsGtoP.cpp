@@ -350,25 +350,25 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
   t.onOp("Gemm", 11, importGemm);
   t.onOp("GlobalAveragePool", 11, importGlobalAveragePool);
   t.onOp("Greater", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](V v) -> double { return v[0] > v[1]; },
-                    [](I v) -> int64_t { return v[0] > v[1]; }));
+         comparisonOp(
+             graph::CompareKind::Gt, [](V v) -> double { return v[0] > v[1]; },
+             [](I v) -> int64_t { return v[0] > v[1]; }));
   t.onOp("GreaterOrEqual", 12,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](V v) -> double { return v[0] >= v[1]; },
-                    [](I v) -> int64_t { return v[0] >= v[1]; }));
+         comparisonOp(
+             graph::CompareKind::Ge, [](V v) -> double { return v[0] >= v[1]; },
+             [](I v) -> int64_t { return v[0] >= v[1]; }));
   t.onOp("HardSigmoid", 11, [](NodeBinder &b) { return importHardSigmoid(b, false); });
   t.onOp("HardSwish", 14, [](NodeBinder &b) { return importHardSigmoid(b, true); });
   t.onOp("Identity", 11, [](NodeBinder &b) { return forwardInput(b, 0); });
   t.onOp("LayerNormalization", 17, importLayerNormalization);
   t.onOp("Less", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](V v) -> double { return v[0] < v[1]; },
-                    [](I v) -> int64_t { return v[0] < v[1]; }));
+         comparisonOp(
+             graph::CompareKind::Lt, [](V v) -> double { return v[0] < v[1]; },
+             [](I v) -> int64_t { return v[0] < v[1]; }));
   t.onOp("LessOrEqual", 12,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](V v) -> double { return v[0] <= v[1]; },
-                    [](I v) -> int64_t { return v[0] <= v[1]; }));
+         comparisonOp(
+             graph::CompareKind::Le, [](V v) -> double { return v[0] <= v[1]; },
+             [](I v) -> int64_t { return v[0] <= v[1]; }));
   t.onOp("Log", 11, unaryOp<graph::LogOp>(std::log));
   t.onOp("MatMul", 11, importMatMul);
   t.onOp("Max", 11,
@@ -389,12 +389,13 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
          unaryOp<graph::NegOp>([](double x) { return -x; },
                                /*floatOnly=*/false));
   t.onOp("Not", 11,
-         foldOnlyOp(TensorProto::BOOL, [](V v) -> double { return !v[0]; },
-                    [](I v) -> int64_t { return !v[0]; }));
+         logicalOp(
+             std::nullopt, [](V v) -> double { return !v[0]; },
+             [](I v) -> int64_t { return !v[0]; }));
   t.onOp("Or", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](V v) -> double { return v[0] || v[1]; },
-                    [](I v) -> int64_t { return v[0] || v[1]; }));
+         logicalOp(
+             graph::LogicalKind::Or, [](V v) -> double { return v[0] || v[1]; },
+             [](I v) -> int64_t { return v[0] || v[1]; }));
   t.onOp("Pad", 11, importPad);
   t.onOp("Pow", 11,
          binaryOp<graph::PowOp>([](double a, double b) { return std::pow(a, b); },

@@ -560,11 +560,12 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Unsqueeze", 11, importUnsqueeze);
   t.onOp("Where", 11, importWhere);
   t.onOp("Xor", 11,
-         foldOnlyOp(TensorProto::BOOL,
-                    [](ArrayRef<double> v) -> double {
-                      return (v[0] != 0) != (v[1] != 0);
-                    },
-                    [](ArrayRef<int64_t> v) -> int64_t {
-                      return (v[0] != 0) != (v[1] != 0);
-                    }));
+         logicalOp(
+             graph::LogicalKind::Xor,
+             [](ArrayRef<double> v) -> double {
+               return (v[0] != 0) != (v[1] != 0);
+             },
+             [](ArrayRef<int64_t> v) -> int64_t {
+               return (v[0] != 0) != (v[1] != 0);
+             }));
 }

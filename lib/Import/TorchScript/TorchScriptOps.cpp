@@ -93,6 +93,63 @@ LogicalResult rsub(Importer &imp, Node *node) {
   return c.done(c.make<g::SubOp>({*b, *scaled}));
 }
 
+/// aten::eq/ne/lt/le/gt/ge, Tensor and Scalar overloads: the operands are
+/// promoted as for arithmetic, then compared with ops of the graph dialect
+/// (see graph::createCompare).
+template <g::CompareKind kind>
+LogicalResult compare(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  Type et = promote(imp, node, 0, 1);
+  if (!et)
+    return c.fail("operands must be tensors or numbers");
+  FailureOr<Value> lhs = imp.getTensor(node, 0, et);
+  FailureOr<Value> rhs = imp.getTensor(node, 1, et);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return c.done(g::createCompare(c.b, c.loc, kind, *lhs, *rhs));
+}
+
+/// Returns input `i` as an i1 tensor: a bool tensor as is, a number tensor
+/// as `x != 0` (the truth value logical_* take).
+FailureOr<Value> truthOf(Ctx &c, size_t i) {
+  FailureOr<Value> x = c.imp.getTensor(c.node, i);
+  if (failed(x))
+    return failure();
+  Type et = typeOf(*x).getElementType();
+  if (et.isInteger(1))
+    return *x;
+  return g::createCompare(c.b, c.loc, g::CompareKind::Ne, *x,
+                          c.imp.splat(c.loc, RankedTensorType::get({}, et), 0));
+}
+
+/// aten::logical_not, and bitwise_not on a bool tensor (`~mask`).
+template <bool bitwise> LogicalResult logicalNot(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  if (bitwise && !typeOf(*x).getElementType().isInteger(1))
+    return c.fail("unsupported: bitwise_not of a non-bool tensor");
+  FailureOr<Value> p = truthOf(c, 0);
+  if (failed(p))
+    return failure();
+  return c.done(g::createLogicalNot(c.b, c.loc, *p));
+}
+
+/// aten::logical_and/or/xor, and the bitwise (`&`, `|`, `^`) forms on bool
+/// tensors.
+template <g::LogicalKind kind, bool bitwise>
+LogicalResult logical(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  if (bitwise && (elementTypeOf(imp, node, 0) != c.b.getI1Type() ||
+                  elementTypeOf(imp, node, 1) != c.b.getI1Type()))
+    return c.fail("unsupported: bitwise and/or/xor of non-bool tensors");
+  FailureOr<Value> p = truthOf(c, 0), q = truthOf(c, 1);
+  if (failed(p) || failed(q))
+    return failure();
+  return c.done(g::createLogical(c.b, c.loc, kind, *p, *q));
+}
+
 LogicalResult divide(Importer &imp, Node *node) {
   if (node->inputs().size() > 2 && !imp.isNone(node, 2))
     return imp.error(node, "division with a rounding_mode is only supported "
@@ -527,6 +584,9 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     llvm::StringMap<Handler> h;
     h["aten::_convolution"] = underscoreConvolution;
     h["aten::abs"] = unary<g::AbsOp>;
+    h["aten::__and__"] = logical<g::LogicalKind::And, true>;
+    h["aten::__or__"] = logical<g::LogicalKind::Or, true>;
+    h["aten::__xor__"] = logical<g::LogicalKind::Xor, true>;
     h["aten::adaptive_avg_pool2d"] = adaptiveAvgPool2d;
     h["aten::add"] = addSub<g::AddOp>;
     h["aten::add_"] = inPlace<addSub<g::AddOp>>;
@@ -534,14 +594,21 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::amax"] = reduce<g::ReduceMaxOp>;
     h["aten::avg_pool2d"] = pool2d<true>;
     h["aten::batch_norm"] = batchNorm;
+    h["aten::bitwise_and"] = logical<g::LogicalKind::And, true>;
+    h["aten::bitwise_not"] = logicalNot<true>;
+    h["aten::bitwise_or"] = logical<g::LogicalKind::Or, true>;
+    h["aten::bitwise_xor"] = logical<g::LogicalKind::Xor, true>;
     h["aten::bmm"] = matmul;
     h["aten::clamp"] = clamp;
     h["aten::conv2d"] = conv2d;
     h["aten::div"] = divide;
     h["aten::div_"] = inPlace<divide>;
+    h["aten::eq"] = compare<g::CompareKind::Eq>;
     h["aten::erf"] = unary<g::ErfOp>;
     h["aten::exp"] = unary<g::ExpOp>;
+    h["aten::ge"] = compare<g::CompareKind::Ge>;
     h["aten::gelu"] = gelu;
+    h["aten::gt"] = compare<g::CompareKind::Gt>;
     h["aten::hardtanh"] = hardtanh;
     h["aten::hardtanh_"] = inPlace<hardtanh>;
     h["aten::hardsigmoid"] = hardsigmoid;
@@ -549,8 +616,14 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::hardswish"] = hardswish;
     h["aten::hardswish_"] = inPlace<hardswish>;
     h["aten::layer_norm"] = layerNorm;
+    h["aten::le"] = compare<g::CompareKind::Le>;
     h["aten::linear"] = linear;
     h["aten::log"] = unary<g::LogOp>;
+    h["aten::logical_and"] = logical<g::LogicalKind::And, false>;
+    h["aten::logical_not"] = logicalNot<false>;
+    h["aten::logical_or"] = logical<g::LogicalKind::Or, false>;
+    h["aten::logical_xor"] = logical<g::LogicalKind::Xor, false>;
+    h["aten::lt"] = compare<g::CompareKind::Lt>;
     h["aten::matmul"] = matmul;
     h["aten::max_pool2d"] = pool2d<false>;
     h["aten::maximum"] = binary<g::MaxOp>;
@@ -559,6 +632,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::mm"] = matmul;
     h["aten::mul"] = binary<g::MulOp>;
     h["aten::mul_"] = inPlace<binary<g::MulOp>>;
+    h["aten::ne"] = compare<g::CompareKind::Ne>;
     h["aten::neg"] = unary<g::NegOp>;
     h["aten::pow"] = binary<g::PowOp>;
     h["aten::reciprocal"] = unary<g::ReciprocalOp>;

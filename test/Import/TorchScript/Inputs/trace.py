@@ -86,6 +86,30 @@ class Embedding(nn.Module):
         return e * m.transpose(1, 2), z, w, f, ids.to(torch.float32)
 
 
+class Compare(nn.Module):
+    """Comparisons and logical operators on runtime tensors (DistilBERT's
+    `(mask == 0).view(...).expand_as(scores)` then masked_fill)."""
+
+    def forward(self, x, y, mask):
+        m = (mask == 0).view(2, 1, 5).expand_as(x)
+        s = x.masked_fill(m, torch.finfo(x.dtype).min)
+        a = (x > y) & ~(x <= 0.5)
+        b = torch.logical_or(x < y, x >= 1.0) ^ (x != y)
+        c = torch.logical_not(mask) | torch.logical_and(mask, mask.ge(1))
+        return s, a, b, c
+
+
+def compare_inputs():
+    x = torch.randn(2, 3, 5)
+    y = torch.where(torch.rand(2, 3, 5) < 0.5, x, torch.randn(2, 3, 5))
+    return x, y, torch.randint(0, 2, (2, 5))
+
+
+class BitwiseInt(nn.Module):
+    def forward(self, x, y):
+        return x & y
+
+
 class Unsupported(nn.Module):
     def forward(self, x):
         return torch.cumsum(x, 0) + torch.sort(x, 0)[0] + torch.cumsum(x, 1)
@@ -109,6 +133,8 @@ MODELS = {
     "shapes": (Shapes, lambda: (torch.randn(2, 4, 6),)),
     "reductions": (Reductions, lambda: (torch.randn(3, 4, 5),)),
     "embedding": (Embedding, lambda: (torch.randint(0, 10, (2, 5)), torch.randint(0, 2, (2, 5)))),
+    "compare": (Compare, compare_inputs),
+    "bitwise_int": (BitwiseInt, lambda: (torch.tensor([1, 2]), torch.tensor([3, 3]))),
     "unsupported": (Unsupported, lambda: (torch.randn(3, 3),)),
     "dropout_train": (Dropout, lambda: (torch.randn(2, 4),)),
 }

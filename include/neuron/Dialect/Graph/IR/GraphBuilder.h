@@ -38,6 +38,39 @@ createInferred(mlir::OpBuilder &builder, mlir::Location loc,
   return (*op)->getResult(0);
 }
 
+/// Comparisons and logical operators. The graph dialect has no op for them
+/// (no model needed one on runtime tensors before attention masks such as
+/// DistilBERT's `mask == 0`), so importers build them from existing ops:
+///
+///   ne(a, b) = cast(a - b) to i1      eq(a, b) = not(ne(a, b))
+///   gt(a, b) = ne(max(a, b), b)       lt(a, b) = gt(b, a)
+///   ge(a, b) = not(lt(a, b))          le(a, b) = not(gt(a, b))
+///   not(p) = where(p, false, true)    and(p, q) = where(p, q, false)
+///   or(p, q) = where(p, true, q)      xor(p, q) = where(p, not(q), q)
+///
+/// Exact for integers (the subtraction wraps, and a wrapped difference of
+/// two different integers is never 0) and for finite floats. Boolean
+/// operands of a comparison are compared as i32. Caveats on floats: two
+/// equal infinities compare unequal (inf - inf is NaN) and a NaN operand
+/// compares unequal and greater than anything.
+enum class CompareKind { Eq, Ne, Lt, Le, Gt, Ge };
+enum class LogicalKind { And, Or, Xor };
+
+/// Builds `lhs <kind> rhs` with multidirectional broadcasting as an i1
+/// tensor. `lhs` and `rhs` must have the same element type.
+llvm::FailureOr<mlir::Value> createCompare(mlir::OpBuilder &builder,
+                                           mlir::Location loc, CompareKind kind,
+                                           mlir::Value lhs, mlir::Value rhs);
+
+/// Builds the negation of the i1 tensor `p`.
+llvm::FailureOr<mlir::Value>
+createLogicalNot(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value p);
+
+/// Builds `p <kind> q` on i1 tensors, with broadcasting.
+llvm::FailureOr<mlir::Value> createLogical(mlir::OpBuilder &builder,
+                                           mlir::Location loc, LogicalKind kind,
+                                           mlir::Value p, mlir::Value q);
+
 } // namespace neuron::graph
 
 #endif // NEURON_DIALECT_GRAPH_IR_GRAPHBUILDER_H
