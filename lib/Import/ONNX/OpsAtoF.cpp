@@ -347,8 +347,11 @@ static LogicalResult importExpand(NodeBinder &b) {
     return b.emitError() << "cannot expand " << formatShape(b.shape(0))
                          << " to " << formatShape(shape);
   if (const ConstTensor *c = b.constant(0)) {
-    ConstTensor target = ConstTensor::empty(c->dtype, *result);
-    target.ints.assign(numElements(*result), 0);
+    // A placeholder of the result's shape; int64 whatever c's type, since
+    // foldElementwise reads each input through its own kind (a float
+    // placeholder would need its values in `floats`).
+    ConstTensor target = ConstTensor::ofInts(
+        SmallVector<int64_t>(numElements(*result), 0), *result);
     if (canFoldElementwise({c, &target})) {
       FailureOr<ConstTensor> out = foldElementwise(
           b, {c, &target}, c->dtype,

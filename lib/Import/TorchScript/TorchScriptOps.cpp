@@ -568,6 +568,49 @@ template <typename OpTy> LogicalResult reduce(Importer &imp, Node *node) {
       {in}, {c.array("axes", axes), c.flag("keepdims", keepdims)}));
 }
 
+/// aten::max / aten::min in their overloads: max(a, b) is graph.max;
+/// max(x) reduces every dimension; max(x, dim, keepdim) returns (values,
+/// indices), supported when the indices are unused. There is no reduce_min:
+/// min(x) is -reduce_max(-x).
+template <bool isMax> LogicalResult maxMin(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  size_t n = node->inputs().size();
+  if (n == 2)
+    return binary<std::conditional_t<isMax, g::MaxOp, g::MinOp>>(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = typeOf(*x).getRank();
+  SmallVector<int64_t> axes;
+  bool keepdims = false;
+  if (n == 1) {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  } else {
+    std::optional<int64_t> dim = imp.getInt(node, 1);
+    std::optional<bool> keep = imp.getBool(node, 2);
+    if (n != 3 || !dim || !keep)
+      return c.fail("unsupported overload: dim and keepdim must be known at "
+                    "import time");
+    if (node->outputs().size() > 1 && node->output(1)->hasUses())
+      return c.fail("unsupported: the indices output (argmax/argmin) is used");
+    axes.push_back(*dim);
+    keepdims = *keep;
+  }
+  Value in = *x;
+  if (!isMax) {
+    FailureOr<Value> neg = c.make<g::NegOp>({in});
+    if (failed(neg))
+      return failure();
+    in = *neg;
+  }
+  FailureOr<Value> r = c.make<g::ReduceMaxOp>(
+      {in}, {c.array("axes", axes), c.flag("keepdims", keepdims)});
+  if (failed(r) || isMax)
+    return c.done(r);
+  return c.done(c.make<g::NegOp>({*r}));
+}
+
 } // namespace
 
 /// In-place variants (relu_, add_) compute the same value; the importer
@@ -625,9 +668,11 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::logical_xor"] = logical<g::LogicalKind::Xor, false>;
     h["aten::lt"] = compare<g::CompareKind::Lt>;
     h["aten::matmul"] = matmul;
+    h["aten::max"] = maxMin<true>;
     h["aten::max_pool2d"] = pool2d<false>;
     h["aten::maximum"] = binary<g::MaxOp>;
     h["aten::mean"] = reduce<g::ReduceMeanOp>;
+    h["aten::min"] = maxMin<false>;
     h["aten::minimum"] = binary<g::MinOp>;
     h["aten::mm"] = matmul;
     h["aten::mul"] = binary<g::MulOp>;

@@ -434,6 +434,14 @@ LogicalResult maskedFill(Importer &imp, Node *node) {
   return c.done(c.make<g::WhereOp>({*mask, *value, *x}));
 }
 
+/// aten::masked_fill_: the traced code reads the mutated input afterwards.
+LogicalResult maskedFillInPlace(Importer &imp, Node *node) {
+  if (failed(maskedFill(imp, node)))
+    return failure();
+  imp.lookup(node->input(0)) = imp.lookup(node->output(0));
+  return success();
+}
+
 /// aten::split(input, split_size or sizes, dim) / aten::chunk /
 /// split_with_sizes.
 LogicalResult splitInto(Importer &imp, Node *node, bool chunks) {
@@ -611,6 +619,7 @@ void neuron::torchscript::detail::registerShapeHandlers(
   h["aten::flatten"] = flatten;
   h["aten::index_select"] = indexSelect;
   h["aten::masked_fill"] = maskedFill;
+  h["aten::masked_fill_"] = maskedFillInPlace;
   h["aten::numel"] = numel;
   h["aten::ones_like"] = onesLike;
   h["aten::permute"] = permute;

@@ -105,6 +105,22 @@ def compare_inputs():
     return x, y, torch.randint(0, 2, (2, 5))
 
 
+class MaxMin(nn.Module):
+    """The overloads of max/min (binary, full, per dim with unused indices)
+    and in-place masked_fill_ (older DistilBERT: scores.masked_fill_(mask, -inf))."""
+
+    def forward(self, x, y):
+        s = x * 2
+        s.masked_fill_(y > 0, -float("inf"))
+        return (torch.max(x, y), torch.min(x, y), x.max(), torch.min(x, dim=1)[0],
+                x.max(-1, keepdim=True).values, s)
+
+
+class Argmax(nn.Module):
+    def forward(self, x):
+        return torch.max(x, dim=1)[1]
+
+
 class BitwiseInt(nn.Module):
     def forward(self, x, y):
         return x & y
@@ -134,6 +150,8 @@ MODELS = {
     "reductions": (Reductions, lambda: (torch.randn(3, 4, 5),)),
     "embedding": (Embedding, lambda: (torch.randint(0, 10, (2, 5)), torch.randint(0, 2, (2, 5)))),
     "compare": (Compare, compare_inputs),
+    "maxmin": (MaxMin, lambda: (torch.randn(3, 4), torch.randn(3, 4))),
+    "argmax": (Argmax, lambda: (torch.randn(3, 4),)),
     "bitwise_int": (BitwiseInt, lambda: (torch.tensor([1, 2]), torch.tensor([3, 3]))),
     "unsupported": (Unsupported, lambda: (torch.randn(3, 3),)),
     "dropout_train": (Dropout, lambda: (torch.randn(2, 4),)),
