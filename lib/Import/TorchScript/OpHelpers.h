@@ -132,6 +132,10 @@ inline LogicalResult identity(Importer &imp, Node *node) {
 /// sizes) to `handlers`.
 void registerShapeHandlers(llvm::StringMap<Handler> &handlers);
 
+/// Adds the handlers of TorchScriptCompositeOps.cpp (pad, native multi-head
+/// attention) to `handlers`.
+void registerCompositeHandlers(llvm::StringMap<Handler> &handlers);
+
 } // namespace neuron::torchscript::detail
 
 #endif // NEURON_LIB_IMPORT_TORCHSCRIPT_OPHELPERS_H

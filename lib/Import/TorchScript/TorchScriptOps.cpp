@@ -698,6 +698,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::tanh"] = unary<g::TanhOp>;
     h["aten::tanh_"] = inPlace<unary<g::TanhOp>>;
     registerShapeHandlers(h);
+    registerCompositeHandlers(h);
     return h;
   }();
   return handlers;

@@ -1,0 +1,320 @@
+//===- TorchScriptCompositeOps.cpp - ops lowered to several graph ops -----===//
+//
+// aten::pad / aten::constant_pad_nd (constant mode) as concatenations with
+// fill blocks, aten::roll as concatenations of slices, and aten::_native_multi_head_attention (the fast path that
+// nn.MultiheadAttention takes in eval mode under no_grad, e.g. torchvision's
+// ViT) as projections, per-head attention and the output projection.
+//
+//===----------------------------------------------------------------------===//
+#include "OpHelpers.h"
+
+#include <cmath>
+
+using namespace neuron;
+using namespace neuron::torchscript;
+using namespace neuron::torchscript::detail;
+
+namespace {
+
+/// Pads `x` with `value`; `pad` lists (before, after) pairs from the last
+/// dimension backwards, as torch.nn.functional.pad. Negative amounts crop.
+LogicalResult padConstant(Ctx &c, Value x, ArrayRef<int64_t> pad, double value) {
+  RankedTensorType xt = typeOf(x);
+  int64_t rank = xt.getRank();
+  if (pad.size() % 2 != 0 || int64_t(pad.size()) > 2 * rank)
+    return c.fail("pad has " + std::to_string(pad.size()) +
+                  " values; expected an even number, at most twice the rank " +
+                  std::to_string(rank));
+  SmallVector<int64_t> shape(xt.getShape());
+  Value cur = x;
+  for (size_t i = 0; i < pad.size() / 2; ++i) {
+    int64_t axis = rank - 1 - int64_t(i), before = pad[2 * i], after = pad[2 * i + 1];
+    // Bounded so that the sums below cannot overflow (the importer's size
+    // limits refuse far smaller results).
+    constexpr int64_t kMaxPad = int64_t(1) << 48;
+    if (before > kMaxPad || before < -kMaxPad || after > kMaxPad || after < -kMaxPad)
+      return c.fail("pad amounts " + std::to_string(before) + " and " + std::to_string(after) +
+                    " exceed 2^48");
+    if (shape[axis] + before + after < 0)
+      return c.fail("pad amounts " + std::to_string(before) + " and " + std::to_string(after) +
+                    " remove more than the " + std::to_string(shape[axis]) +
+                    " elements of dimension " + std::to_string(axis));
+    if (before < 0 || after < 0) {
+      int64_t start = std::max<int64_t>(0, -before);
+      int64_t end = shape[axis] - std::max<int64_t>(0, -after);
+      FailureOr<Value> s = c.make<g::SliceOp>(
+          {cur}, {c.array("starts", {start}), c.array("ends", {end}), c.array("axes", {axis})});
+      if (failed(s))
+        return failure();
+      cur = *s;
+      shape[axis] = end - start;
+    }
+    SmallVector<Value> parts;
+    auto block = [&](int64_t n) {
+      SmallVector<int64_t> blockShape(shape);
+      blockShape[axis] = n;
+      return c.imp.splat(c.loc, RankedTensorType::get(blockShape, xt.getElementType()), value);
+    };
+    if (before > 0)
+      parts.push_back(block(before));
+    parts.push_back(cur);
+    if (after > 0)
+      parts.push_back(block(after));
+    if (parts.size() == 1)
+      continue;
+    FailureOr<Value> joined = c.make<g::ConcatOp>(parts, {c.i64("axis", axis)});
+    if (failed(joined))
+      return failure();
+    cur = *joined;
+    shape[axis] += std::max<int64_t>(0, before) + std::max<int64_t>(0, after);
+  }
+  return c.done(cur);
+}
+
+/// aten::pad(input, pad, mode="constant", value=None).
+LogicalResult pad(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> amounts = imp.getIntList(node, 1);
+  if (!amounts)
+    return c.fail("pad must be a list of ints known at import time");
+  std::optional<std::string> mode = imp.getString(node, 2);
+  if (!mode)
+    return c.fail("mode must be a string known at import time");
+  if (*mode != "constant")
+    return c.fail("unsupported: padding mode '" + *mode +
+                  "' (only constant padding is supported)");
+  double value = 0;
+  if (node->inputs().size() > 3 && !imp.isNone(node, 3)) {
+    std::optional<double> v = imp.getDouble(node, 3);
+    if (!v)
+      return c.fail("value must be a number known at import time");
+    value = *v;
+  }
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return padConstant(c, *x, *amounts, value);
+}
+
+/// aten::constant_pad_nd(input, pad, value=0).
+LogicalResult constantPadNd(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> amounts = imp.getIntList(node, 1);
+  if (!amounts)
+    return c.fail("pad must be a list of ints known at import time");
+  std::optional<double> value = imp.getDouble(node, 2);
+  if (!value)
+    return c.fail("value must be a number known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return padConstant(c, *x, *amounts, *value);
+}
+
+/// aten::roll(input, shifts, dims=[]): per dimension, the last `shift`
+/// elements move to the front (a concatenation of two slices). Without dims
+/// the flattened tensor is rolled.
+LogicalResult roll(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> shifts = imp.getIntList(node, 1), dims = imp.getIntList(node, 2);
+  if (!shifts || !dims)
+    return c.fail("shifts and dims must be lists of ints known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = typeOf(*x);
+  Value cur = *x;
+  bool flat = dims->empty();
+  if (flat) {
+    if (shifts->size() != 1)
+      return c.fail("without dims, shifts must have one value");
+    cur = g::ReshapeOp::create(
+        c.b, c.loc, RankedTensorType::get({xt.getNumElements()}, xt.getElementType()), cur);
+    dims->push_back(0);
+  }
+  if (shifts->size() != dims->size())
+    return c.fail("shifts and dims differ in length");
+  for (auto [shift, d] : llvm::zip(*shifts, *dims)) {
+    RankedTensorType t = typeOf(cur);
+    std::optional<int64_t> dim = g::normalizeAxis(d, t.getRank());
+    if (!dim)
+      return c.fail("dim " + std::to_string(d) + " is out of range for rank " +
+                    std::to_string(t.getRank()));
+    int64_t n = t.getDimSize(*dim);
+    int64_t s = n == 0 ? 0 : ((shift % n) + n) % n;
+    if (s == 0)
+      continue;
+    FailureOr<Value> tail = c.make<g::SliceOp>(
+        {cur}, {c.array("starts", {n - s}), c.array("ends", {n}), c.array("axes", {*dim})});
+    FailureOr<Value> head = c.make<g::SliceOp>(
+        {cur}, {c.array("starts", {0}), c.array("ends", {n - s}), c.array("axes", {*dim})});
+    if (failed(tail) || failed(head))
+      return failure();
+    FailureOr<Value> joined = c.make<g::ConcatOp>({*tail, *head}, {c.i64("axis", *dim)});
+    if (failed(joined))
+      return failure();
+    cur = *joined;
+  }
+  if (flat)
+    cur = g::ReshapeOp::create(c.b, c.loc, xt, cur);
+  return c.done(cur);
+}
+
+/// aten::new_zeros / new_ones / new_empty(self, size, dtype?, ...) and
+/// new_full(self, size, fill_value, dtype?, ...): an import-time constant
+/// (only self's dtype matters), so that writes into it (Swin's attention
+/// mask: slices filled in place) are evaluated at import as well.
+LogicalResult newFilled(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> size = imp.getIntList(node, 1);
+  if (!size)
+    return c.fail("size must be a list of ints known at import time");
+  for (int64_t d : *size)
+    if (d < 0 || d > (int64_t(1) << 24))
+      return c.fail("size " + std::to_string(d) + " is negative or too large for an import-time constant");
+  double value = 0;
+  StringRef kind = node->kind().toQualString();
+  if (kind == "aten::new_ones")
+    value = 1;
+  else if (kind == "aten::new_full") {
+    std::optional<double> v = imp.getDouble(node, 2);
+    if (!v)
+      return c.fail("fill_value must be a number known at import time");
+    value = *v;
+  }
+  Type et = elementTypeOf(imp, node, 0);
+  const auto &args = node->schema().arguments();
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].name() == "dtype" && !imp.isNone(node, i)) {
+      std::optional<int64_t> dtype = imp.getInt(node, i);
+      et = dtype ? getElementType(imp.getContext(), static_cast<c10::ScalarType>(*dtype))
+                 : Type();
+    }
+  if (!et)
+    return c.fail("unsupported dtype");
+  at::Tensor t = at::full(at::IntArrayRef(size->data(), size->size()), value,
+                          at::TensorOptions().dtype(getScalarType(et)));
+  imp.setConstant(node, 0, t);
+  return success();
+}
+
+/// Rows [begin, end) of the import-time tensor input `i` as a weight.
+FailureOr<Value> weightRows(Ctx &c, size_t i, int64_t begin, int64_t end) {
+  TorchValue &v = c.imp.lookup(c.node->input(i));
+  if (v.kind != TorchValue::Kind::Constant || !v.constant.isTensor())
+    return c.fail("the projection weights and biases must be parameters known at import time");
+  at::Tensor t = v.constant.toTensor();
+  if (t.dim() < 1 || t.size(0) < end)
+    return c.fail("a projection weight or bias has too few rows");
+  return c.imp.materialize(t.slice(0, begin, end), c.loc);
+}
+
+/// x [B, L, E] -> x W^T + b.
+FailureOr<Value> project(Ctx &c, Value x, Value w, Value bias) {
+  RankedTensorType xt = typeOf(x);
+  int64_t rows = xt.getDimSize(0) * xt.getDimSize(1), e = xt.getDimSize(2);
+  Value flat = g::ReshapeOp::create(c.b, c.loc,
+                                    RankedTensorType::get({rows, e}, xt.getElementType()), x);
+  FailureOr<Value> y = c.make<g::GemmOp>({flat, w, bias}, {c.flag("trans_b", true)});
+  if (failed(y))
+    return failure();
+  int64_t n = typeOf(*y).getDimSize(1);
+  return g::ReshapeOp::create(
+             c.b, c.loc,
+             RankedTensorType::get({xt.getDimSize(0), xt.getDimSize(1), n}, xt.getElementType()),
+             *y)
+      .getResult();
+}
+
+/// [B, L, H * D] -> [B, H, L, D] (or [B, H, D, L] when `keyT`).
+FailureOr<Value> splitHeads(Ctx &c, Value x, int64_t heads, bool keyT) {
+  RankedTensorType t = typeOf(x);
+  int64_t b = t.getDimSize(0), l = t.getDimSize(1), d = t.getDimSize(2) / heads;
+  Value r = g::ReshapeOp::create(c.b, c.loc,
+                                 RankedTensorType::get({b, l, heads, d}, t.getElementType()), x);
+  SmallVector<int64_t> perm = keyT ? SmallVector<int64_t>{0, 2, 3, 1}
+                                   : SmallVector<int64_t>{0, 2, 1, 3};
+  return c.make<g::TransposeOp>({r}, {c.array("perm", perm)});
+}
+
+/// aten::_native_multi_head_attention(query, key, value, embed_dim,
+/// num_head, qkv_weight, qkv_bias, proj_weight, proj_bias, mask=None,
+/// need_weights=True, average_attn_weights=True, mask_type=None) ->
+/// (output, weights). Batched [B, L, E] inputs, no mask; the weights output
+/// must be unused.
+LogicalResult nativeMultiHeadAttention(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> embed = imp.getInt(node, 3), heads = imp.getInt(node, 4);
+  if (!embed || !heads || *embed <= 0 || *heads <= 0 || *embed % *heads != 0)
+    return c.fail("embed_dim and num_head must be positive ints known at import time, "
+                  "num_head dividing embed_dim");
+  if (!imp.isNone(node, 9))
+    return c.fail("unsupported: an attention mask (only mask=None is supported)");
+  if (node->outputs().size() > 1 && node->output(1)->hasUses())
+    return c.fail("unsupported: the attention weights output is used");
+  FailureOr<Value> q = imp.getTensor(node, 0), k = imp.getTensor(node, 1),
+                   v = imp.getTensor(node, 2);
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  int64_t e = *embed;
+  for (Value x : {*q, *k, *v})
+    if (typeOf(x).getRank() != 3 || typeOf(x).getDimSize(2) != e)
+      return c.fail("unsupported: query, key and value must be [batch, length, " +
+                    std::to_string(e) + "] (batch_first)");
+  if (typeOf(*k).getShape() != typeOf(*v).getShape() ||
+      typeOf(*k).getDimSize(0) != typeOf(*q).getDimSize(0))
+    return c.fail("key and value must have the same shape, and the query's batch");
+  SmallVector<Value> projected;
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> w = weightRows(c, 5, i * e, (i + 1) * e);
+    FailureOr<Value> b = weightRows(c, 6, i * e, (i + 1) * e);
+    if (failed(w) || failed(b))
+      return failure();
+    FailureOr<Value> p = project(c, i == 0 ? *q : i == 1 ? *k : *v, *w, *b);
+    if (failed(p))
+      return failure();
+    projected.push_back(*p);
+  }
+  FailureOr<Value> qh = splitHeads(c, projected[0], *heads, false);
+  FailureOr<Value> kh = splitHeads(c, projected[1], *heads, true);
+  FailureOr<Value> vh = splitHeads(c, projected[2], *heads, false);
+  if (failed(qh) || failed(kh) || failed(vh))
+    return failure();
+  FailureOr<Value> scores = c.make<g::MatMulOp>({*qh, *kh});
+  if (failed(scores))
+    return failure();
+  Type et = typeOf(*q).getElementType();
+  Value scale = imp.splat(c.loc, RankedTensorType::get({}, et),
+                          1.0 / std::sqrt(double(e / *heads)));
+  FailureOr<Value> scaled = c.make<g::MulOp>({*scores, scale});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> probs = c.make<g::SoftmaxOp>({*scaled}, {c.i64("axis", -1)});
+  if (failed(probs))
+    return failure();
+  FailureOr<Value> ctx = c.make<g::MatMulOp>({*probs, *vh});
+  if (failed(ctx))
+    return failure();
+  FailureOr<Value> merged = c.make<g::TransposeOp>({*ctx}, {c.array("perm", {0, 2, 1, 3})});
+  if (failed(merged))
+    return failure();
+  RankedTensorType qt = typeOf(*q);
+  Value joined = g::ReshapeOp::create(c.b, c.loc, qt, *merged);
+  FailureOr<Value> pw = imp.getTensor(node, 7), pb = imp.getTensor(node, 8);
+  if (failed(pw) || failed(pb))
+    return failure();
+  return c.done(project(c, joined, *pw, *pb));
+}
+
+} // namespace
+
+void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Handler> &h) {
+  h["aten::_native_multi_head_attention"] = nativeMultiHeadAttention;
+  h["aten::constant_pad_nd"] = constantPadNd;
+  h["aten::new_empty"] = newFilled;
+  h["aten::new_full"] = newFilled;
+  h["aten::new_ones"] = newFilled;
+  h["aten::new_zeros"] = newFilled;
+  h["aten::pad"] = pad;
+  h["aten::roll"] = roll;
+}
