@@ -12,6 +12,8 @@
 //   LogSoftmax (x - max) - log(sum(exp(x - max)))   (no log of an underflow)
 //   ReduceMin  -reduce_max(-x); ReduceL1 sum(|x|); ReduceL2 sqrt(sum(x*x));
 //   ReduceSumSquare sum(x*x)
+//   Mean, Tile (constant repeats), DepthToSpace / SpaceToDepth (reshape,
+//   transpose, reshape), InstanceNormalization (reductions)
 //
 //===----------------------------------------------------------------------===//
 #include "ONNXImporter.h"
@@ -255,9 +257,164 @@ LogicalResult importReduce(NodeBinder &b, ReduceForm form) {
   return success();
 }
 
+/// Mean of its (variadic) inputs: their broadcast sum over the count.
+LogicalResult importMean(NodeBinder &b) {
+  if (failed(b.requireVariadicInputs(1)))
+    return failure();
+  FailureOr<Value> acc = b.floatValue(0);
+  for (int i = 1; i < b.numInputs() && succeeded(acc); ++i) {
+    FailureOr<Value> next = b.floatValue(i);
+    if (failed(next))
+      return failure();
+    acc = emitBinary<graph::AddOp>(b, *acc, *next);
+  }
+  if (failed(acc))
+    return failure();
+  Composer c{b};
+  FailureOr<Value> y = b.numInputs() == 1 ? acc : c.withScalar<graph::DivOp>(acc, b.numInputs());
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+/// Tile with repeats known at import: copies concatenated along each axis.
+LogicalResult importTile(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 2)))
+    return failure();
+  FailureOr<const ConstTensor *> repeatsValue = b.requireConstant(1, "repeats");
+  if (failed(repeatsValue))
+    return failure();
+  SmallVector<int64_t> repeats = (*repeatsValue)->toInts();
+  ArrayRef<int64_t> shape = b.shape(0);
+  if (repeats.size() != shape.size())
+    return b.emitError() << "repeats has " << repeats.size() << " values for rank "
+                         << shape.size();
+  for (int64_t r : repeats)
+    if (r < 1 || r > 4096)
+      return b.emitUnsupported() << "a repeat count of " << r << " (1 to 4096 are supported)";
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  Value cur = *x;
+  for (auto [axis, r] : llvm::enumerate(repeats)) {
+    if (r == 1)
+      continue;
+    SmallVector<Value> copies(r, cur);
+    FailureOr<Operation *> concat = b.createInferred<graph::ConcatOp>(
+        ValueRange(copies), b.builder().getI64IntegerAttr(axis));
+    if (failed(concat))
+      return failure();
+    cur = (*concat)->getResult(0);
+  }
+  b.setResult(0, cur);
+  return success();
+}
+
+/// DepthToSpace (DCR / CRD) and SpaceToDepth on [N, C, H, W]: a reshape to
+/// 6-D, a transpose and a reshape back.
+LogicalResult importDepthSpace(NodeBinder &b, bool toSpace) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  ArrayRef<int64_t> s = b.shape(0);
+  int64_t k = b.attrInt("blocksize", 0);
+  if (s.size() != 4)
+    return b.emitError() << "expects a 4-D input, got rank " << s.size();
+  if (k <= 0 || k > 4096)
+    return b.emitError() << "blocksize " << k << " must be in 1..4096";
+  int64_t n = s[0], c = s[1], h = s[2], w = s[3];
+  SmallVector<int64_t> mid, perm, out;
+  if (toSpace) {
+    if (c % (k * k) != 0)
+      return b.emitError() << "channels " << c << " are not a multiple of blocksize^2 = "
+                           << k * k;
+    std::string mode = b.attrString("mode", "DCR");
+    if (mode == "DCR") {
+      mid = {n, k, k, c / (k * k), h, w};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else if (mode == "CRD") {
+      mid = {n, c / (k * k), k, k, h, w};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      return b.emitError() << "mode '" << mode << "' is neither DCR nor CRD";
+    }
+    out = {n, c / (k * k), h * k, w * k};
+  } else {
+    if (h % k != 0 || w % k != 0)
+      return b.emitError() << "spatial size " << h << "x" << w
+                           << " is not a multiple of blocksize " << k;
+    mid = {n, c, h / k, k, w / k, k};
+    perm = {0, 3, 5, 1, 2, 4};
+    out = {n, c * k * k, h / k, w / k};
+  }
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &ob = b.builder();
+  Value r = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*x, mid), *x);
+  FailureOr<Operation *> t =
+      b.createInferred<graph::TransposeOp>(r, ob.getDenseI64ArrayAttr(perm));
+  if (failed(t))
+    return failure();
+  Value y = (*t)->getResult(0);
+  b.setResult(0, graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(y, out), y));
+  return success();
+}
+
+/// InstanceNormalization: per sample and channel over the spatial axes,
+/// (x - mean) / sqrt(var + epsilon) * scale + B. (PyTorch exports GroupNorm
+/// at opsets below 18 as this between two reshapes.)
+LogicalResult importInstanceNormalization(NodeBinder &b) {
+  if (failed(b.requireInputs(3, 3)))
+    return failure();
+  ArrayRef<int64_t> s = b.shape(0);
+  if (s.size() < 3)
+    return b.emitError() << "expects an input of rank 3 or more, got " << s.size();
+  for (int i : {1, 2})
+    if (b.shape(i).size() != 1 || b.shape(i)[0] != s[1])
+      return b.emitError() << (i == 1 ? "scale" : "B") << " must have shape [" << s[1] << "]";
+  FailureOr<Value> x = b.floatValue(0), scale = b.floatValue(1), bias = b.floatValue(2);
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  SmallVector<int64_t> axes, paramShape{s[1]};
+  for (size_t a = 2; a < s.size(); ++a) {
+    axes.push_back(a);
+    paramShape.push_back(1);
+  }
+  Composer c{b};
+  OpBuilder &ob = b.builder();
+  FailureOr<Value> mean = c.reduce<graph::ReduceMeanOp>(*x, axes, true);
+  FailureOr<Value> centered = c.binary<graph::SubOp>(*x, mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = c.binary<graph::MulOp>(*centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> var = c.reduce<graph::ReduceMeanOp>(*squared, axes, true);
+  FailureOr<Value> shifted = c.withScalar<graph::AddOp>(var, b.attrFloat("epsilon", 1e-5f));
+  if (failed(shifted))
+    return failure();
+  Value stddev = c.unary<graph::SqrtOp>(*shifted);
+  FailureOr<Value> normed = c.binary<graph::DivOp>(*centered, stddev);
+  Value scaleB = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*scale, paramShape),
+                                          *scale);
+  Value biasB = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*bias, paramShape),
+                                         *bias);
+  FailureOr<Value> y = c.binary<graph::AddOp>(c.binary<graph::MulOp>(normed, scaleB), biasB);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 } // namespace
 
 void neuron::onnx_import::populateOpsComposite(OpTable &t) {
+  t.onOp("DepthToSpace", 11, [](NodeBinder &b) { return importDepthSpace(b, true); });
+  t.onOp("InstanceNormalization", 11, importInstanceNormalization);
+  t.onOp("Mean", 11, importMean);
+  t.onOp("SpaceToDepth", 11, [](NodeBinder &b) { return importDepthSpace(b, false); });
+  t.onOp("Tile", 11, importTile);
   t.onOp("Celu", 12, importCelu);
   t.onOp("Elu", 11, importElu);
   t.onOp("LeakyRelu", 11, importLeakyRelu);
