@@ -1,7 +1,8 @@
 //===- TorchScriptCompositeOps.cpp - ops lowered to several graph ops -----===//
 //
 // aten::pad / aten::constant_pad_nd (constant mode) as concatenations with
-// fill blocks, aten::roll as concatenations of slices, and aten::_native_multi_head_attention (the fast path that
+// fill blocks, aten::roll as concatenations of slices, group_norm and
+// instance_norm as reductions, and aten::_native_multi_head_attention (the fast path that
 // nn.MultiheadAttention takes in eval mode under no_grad, e.g. torchvision's
 // ViT) as projections, per-head attention and the output projection.
 //
@@ -198,6 +199,95 @@ LogicalResult newFilled(Importer &imp, Node *node) {
   return success();
 }
 
+/// Normalizes x [N, C, ...] over groups of C / groups channels and the
+/// spatial axes, then applies the per-channel weight and bias (inputs
+/// `wi`, `bi`; None skips them).
+LogicalResult groupNormalize(Ctx &c, Value x, int64_t groups, size_t wi, size_t bi,
+                             double eps) {
+  RankedTensorType xt = typeOf(x);
+  if (xt.getRank() < 2 || groups <= 0 || xt.getDimSize(1) % groups != 0)
+    return c.fail("the channels must be a multiple of the groups (" + std::to_string(groups) +
+                  ") on an input of rank 2 or more");
+  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  Type et = xt.getElementType();
+  Value grouped = g::ReshapeOp::create(
+      c.b, c.loc, RankedTensorType::get({n, groups, xt.getNumElements() / (n * groups)}, et), x);
+  FailureOr<Value> mean = c.make<g::ReduceMeanOp>({grouped}, {c.array("axes", {2})});
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = c.make<g::SubOp>({grouped, *mean});
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = c.make<g::MulOp>({*centered, *centered});
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> var = c.make<g::ReduceMeanOp>({*squared}, {c.array("axes", {2})});
+  if (failed(var))
+    return failure();
+  FailureOr<Value> shifted =
+      c.make<g::AddOp>({*var, c.imp.splat(c.loc, RankedTensorType::get({}, et), eps)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> stddev = c.make<g::SqrtOp>({*shifted});
+  if (failed(stddev))
+    return failure();
+  FailureOr<Value> normed = c.make<g::DivOp>({*centered, *stddev});
+  if (failed(normed))
+    return failure();
+  Value y = g::ReshapeOp::create(c.b, c.loc, xt, *normed);
+  SmallVector<int64_t> paramShape{ch};
+  paramShape.append(xt.getRank() - 2, 1);
+  for (auto [i, isWeight] : {std::pair<size_t, bool>{wi, true}, {bi, false}}) {
+    if (c.imp.isNone(c.node, i))
+      continue;
+    FailureOr<Value> p = c.imp.getTensor(c.node, i);
+    if (failed(p))
+      return failure();
+    if (typeOf(*p).getRank() != 1 || typeOf(*p).getDimSize(0) != ch)
+      return c.fail(std::string(isWeight ? "weight" : "bias") + " must have shape [" +
+                    std::to_string(ch) + "]");
+    Value shaped = g::ReshapeOp::create(c.b, c.loc, RankedTensorType::get(paramShape, et), *p);
+    FailureOr<Value> next = isWeight ? c.make<g::MulOp>({y, shaped}) : c.make<g::AddOp>({y, shaped});
+    if (failed(next))
+      return failure();
+    y = *next;
+  }
+  return c.done(y);
+}
+
+/// aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled).
+LogicalResult groupNorm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> groups = imp.getInt(node, 1);
+  std::optional<double> eps = imp.getDouble(node, 4);
+  if (!groups || !eps)
+    return c.fail("num_groups and eps must be known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return groupNormalize(c, *x, *groups, 2, 3, *eps);
+}
+
+/// aten::instance_norm(input, weight?, bias?, running_mean?, running_var?,
+/// use_input_stats, momentum, eps, cudnn_enabled): a group norm with one
+/// channel per group when it uses the input's statistics (the default).
+LogicalResult instanceNorm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<bool> useInputStats = imp.getBool(node, 5);
+  std::optional<double> eps = imp.getDouble(node, 7);
+  if (!useInputStats || !eps)
+    return c.fail("use_input_stats and eps must be known at import time");
+  if (!*useInputStats)
+    return c.fail("unsupported: instance norm with running statistics "
+                  "(track_running_stats=True in eval mode)");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  if (typeOf(*x).getRank() < 2)
+    return c.fail("expects an input of rank 2 or more");
+  return groupNormalize(c, *x, typeOf(*x).getDimSize(1), 1, 2, *eps);
+}
+
 /// Rows [begin, end) of the import-time tensor input `i` as a weight.
 FailureOr<Value> weightRows(Ctx &c, size_t i, int64_t begin, int64_t end) {
   TorchValue &v = c.imp.lookup(c.node->input(i));
@@ -311,6 +401,8 @@ LogicalResult nativeMultiHeadAttention(Importer &imp, Node *node) {
 void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Handler> &h) {
   h["aten::_native_multi_head_attention"] = nativeMultiHeadAttention;
   h["aten::constant_pad_nd"] = constantPadNd;
+  h["aten::group_norm"] = groupNorm;
+  h["aten::instance_norm"] = instanceNorm;
   h["aten::new_empty"] = newFilled;
   h["aten::new_full"] = newFilled;
   h["aten::new_ones"] = newFilled;
