@@ -613,6 +613,26 @@ class ViTForImageClassification(nn.Module):
         return self.classifier(sequence_output[:, 0, :])
 
 
+class Masks(nn.Module):
+    """Comparisons and logical operators on runtime tensors, which the
+    importers build from sub/max/cast/where: every overload, with ties."""
+
+    def forward(self, x, y, mask):
+        m = (mask == 0).view(mask.size(0), 1, -1).expand_as(x)
+        s = x.masked_fill(m, torch.finfo(x.dtype).min)
+        a = (x > y) & ~(x <= 0.5) | (x == y)
+        b = torch.logical_or(x < y, x >= 1.0) ^ (x != y)
+        k = (x * 2).to(torch.int64)
+        c = (~(k > 0) & k.ge(-1)) | (torch.logical_and(k, mask[:, None, :]) ^ k.lt(-1))
+        return s, a, b, c, torch.where(x.le(y), x, y), torch.max(x, y) - x.max(dim=-1, keepdim=True)[0]
+
+
+def masks_inputs(batch):
+    x = torch.randn(batch, 3, 8)
+    x[:, 0, :2] = torch.tensor([0.5, 1.0])
+    y = torch.where(torch.rand(batch, 3, 8) < 0.5, x, torch.randn(batch, 3, 8))
+    return x, y, torch.randint(0, 2, (batch, 8))
+
 def bert_inputs(batch, seq, vocab):
     ids = torch.randint(0, vocab, (batch, seq), dtype=torch.int64)
     mask = torch.ones(batch, seq, dtype=torch.int64)
@@ -637,6 +657,8 @@ def models(name, batch=None):
         return Bert(30522, 256, 4, 4, 1024), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
     if name == "bert_base":
         return Bert(30522, 768, 12, 12, 3072), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
+    if name == "masks":
+        return Masks(), masks_inputs(b(2)), ["x", "y", "mask"]
     if name == "gpt2":
         return GPT2LMHeadModel(), bert_inputs(b(2), 16, 1000), ["input_ids", "attention_mask"]
     if name == "distilbert":
