@@ -411,6 +411,109 @@ LogicalResult einsum(Importer &imp, Node *node) {
   return c.done(permute(reshape(*mm, producedShape), produced, out));
 }
 
+/// The vector p-norm of x over `dims` (all when empty): p = 2 is
+/// sqrt(sum(x * x)), p = 1 sum(|x|), p = inf reduce_max(|x|).
+LogicalResult vectorNorm(Ctx &c, Value x, double p, SmallVector<int64_t> dims, bool keepdim) {
+  int64_t rank = typeOf(x).getRank();
+  if (dims.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(d);
+  for (int64_t &d : dims) {
+    std::optional<int64_t> n = g::normalizeAxis(d, rank);
+    if (!n)
+      return c.fail("dim " + std::to_string(d) + " is out of range for rank " + std::to_string(rank));
+    d = *n;
+  }
+  SmallVector<NamedAttribute> attrs = {c.array("axes", dims), c.flag("keepdims", keepdim)};
+  if (p == 2) {
+    FailureOr<Value> sq = c.make<g::MulOp>({x, x});
+    if (failed(sq))
+      return failure();
+    FailureOr<Value> sum = c.make<g::ReduceSumOp>({*sq}, attrs);
+    if (failed(sum))
+      return failure();
+    return c.done(c.make<g::SqrtOp>({*sum}));
+  }
+  if (p == 1 || std::isinf(p)) {
+    FailureOr<Value> a = c.make<g::AbsOp>({x});
+    if (failed(a))
+      return failure();
+    return c.done(p == 1 ? c.make<g::ReduceSumOp>({*a}, attrs) : c.make<g::ReduceMaxOp>({*a}, attrs));
+  }
+  return c.fail("unsupported: a vector norm of order " + std::to_string(p) +
+                " (1, 2 and inf are supported)");
+}
+
+/// aten::norm(self, p, dim, keepdim[, dtype]) and aten::norm(self, p=2).
+LogicalResult norm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> p = 2.0;
+  if (node->inputs().size() > 1 && !imp.isNone(node, 1))
+    p = imp.getDouble(node, 1);
+  SmallVector<int64_t> dims;
+  bool keepdim = false;
+  if (node->inputs().size() > 3) {
+    std::optional<SmallVector<int64_t>> d = imp.getIntList(node, 2);
+    std::optional<bool> k = imp.getBool(node, 3);
+    if (!d || !k)
+      return c.fail("dim and keepdim must be known at import time");
+    dims = *d;
+    keepdim = *k;
+  }
+  if (!p)
+    return c.fail("p must be a number known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return vectorNorm(c, *x, *p, dims, keepdim);
+}
+
+/// aten::frobenius_norm(self, dim, keepdim): the 2-norm over `dim`.
+LogicalResult frobeniusNorm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> dims = imp.getIntList(node, 1);
+  std::optional<bool> keepdim = imp.getBool(node, 2);
+  if (!dims || !keepdim)
+    return c.fail("dim and keepdim must be known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return vectorNorm(c, *x, 2.0, *dims, *keepdim);
+}
+
+/// aten::linalg_vector_norm(self, ord=2, dim=None, keepdim=False, dtype=None).
+LogicalResult linalgVectorNorm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> p = imp.getDouble(node, 1);
+  std::optional<bool> keepdim = imp.getBool(node, 3);
+  SmallVector<int64_t> dims;
+  if (!imp.isNone(node, 2)) {
+    std::optional<SmallVector<int64_t>> d = imp.getIntList(node, 2);
+    if (!d)
+      return c.fail("dim must be known at import time");
+    dims = *d;
+  }
+  if (!p || !keepdim)
+    return c.fail("ord and keepdim must be known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return vectorNorm(c, *x, *p, dims, *keepdim);
+}
+
+/// aten::clamp_min(self, min) / clamp_max(self, max) with a number bound.
+LogicalResult clampOneSide(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> bound = imp.getDouble(node, 1);
+  if (!bound)
+    return c.fail("the bound must be a number known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  bool isMin = StringRef(node->kind().toQualString()).starts_with("aten::clamp_min");
+  return c.done(c.make<g::ClipOp>({*x}, {c.f32(isMin ? "min" : "max", *bound)}));
+}
+
 /// Rows [begin, end) of the import-time tensor input `i` as a weight.
 FailureOr<Value> weightRows(Ctx &c, size_t i, int64_t begin, int64_t end) {
   TorchValue &v = c.imp.lookup(c.node->input(i));
@@ -524,13 +627,18 @@ LogicalResult nativeMultiHeadAttention(Importer &imp, Node *node) {
 void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Handler> &h) {
   h["aten::_native_multi_head_attention"] = nativeMultiHeadAttention;
   h["aten::constant_pad_nd"] = constantPadNd;
+  h["aten::clamp_max"] = clampOneSide;
+  h["aten::clamp_min"] = clampOneSide;
   h["aten::einsum"] = einsum;
+  h["aten::frobenius_norm"] = frobeniusNorm;
   h["aten::group_norm"] = groupNorm;
   h["aten::instance_norm"] = instanceNorm;
+  h["aten::linalg_vector_norm"] = linalgVectorNorm;
   h["aten::new_empty"] = newFilled;
   h["aten::new_full"] = newFilled;
   h["aten::new_ones"] = newFilled;
   h["aten::new_zeros"] = newFilled;
+  h["aten::norm"] = norm;
   h["aten::pad"] = pad;
   h["aten::roll"] = roll;
 }
