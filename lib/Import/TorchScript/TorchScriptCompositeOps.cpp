@@ -3,7 +3,8 @@
 // aten::pad / aten::constant_pad_nd (constant mode) as concatenations with
 // fill blocks, aten::roll as concatenations of slices, group_norm and
 // instance_norm as reductions, einsum (one or two operands) as a batched
-// matmul between transposes, and aten::_native_multi_head_attention (the fast path that
+// matmul between transposes, upsample_nearest2d / upsample_bilinear2d as
+// repeats or matmuls by constant resampling matrices, and aten::_native_multi_head_attention (the fast path that
 // nn.MultiheadAttention takes in eval mode under no_grad, e.g. torchvision's
 // ViT) as projections, per-head attention and the output projection.
 //
@@ -514,6 +515,125 @@ LogicalResult clampOneSide(Importer &imp, Node *node) {
   return c.done(c.make<g::ClipOp>({*x}, {c.f32(isMin ? "min" : "max", *bound)}));
 }
 
+/// The [out, in] matrix resampling one axis as PyTorch does: nearest takes
+/// source floor(dst * scale); linear interpolates at (dst + 0.5) * scale -
+/// 0.5 (clamped at 0), or dst * (in - 1) / (out - 1) with align_corners.
+/// `scale` is in / out, or 1 / scale_factor when one was given.
+std::vector<float> resampleMatrix(int64_t in, int64_t out, double scale, bool linear,
+                                  bool alignCorners) {
+  std::vector<float> a(size_t(out * in), 0.0f);
+  for (int64_t o = 0; o < out; ++o) {
+    if (!linear) {
+      int64_t i = std::min<int64_t>(int64_t(std::floor(o * scale)), in - 1);
+      a[o * in + i] = 1.0f;
+      continue;
+    }
+    double src = alignCorners ? (out > 1 ? o * double(in - 1) / double(out - 1) : 0.0)
+                              : std::max(0.0, (o + 0.5) * scale - 0.5);
+    int64_t i0 = std::min<int64_t>(int64_t(std::floor(src)), in - 1);
+    int64_t i1 = std::min<int64_t>(i0 + 1, in - 1);
+    double l = src - double(i0);
+    a[o * in + i0] += float(1.0 - l);
+    a[o * in + i1] += float(l);
+  }
+  return a;
+}
+
+/// aten::upsample_nearest2d.vec(input, output_size?, scale_factors?) and
+/// aten::upsample_bilinear2d.vec(input, output_size?, align_corners,
+/// scale_factors?). Nearest at integer factors repeats rows and columns
+/// (reshape, expand, reshape); otherwise each spatial axis is a matmul by a
+/// constant resampling matrix (the transposes fold into the matmul).
+LogicalResult upsample2d(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  bool linear = StringRef(node->kind().toQualString()) == "aten::upsample_bilinear2d";
+  size_t scalesAt = linear ? 3 : 2;
+  if (node->inputs().size() != scalesAt + 1)
+    return c.fail("unsupported overload (expected the .vec form: output_size, " +
+                  std::string(linear ? "align_corners, " : "") + "scale_factors)");
+  bool alignCorners = false;
+  if (linear) {
+    std::optional<bool> a = imp.getBool(node, 2);
+    if (!a)
+      return c.fail("align_corners must be known at import time");
+    alignCorners = *a;
+  }
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = typeOf(*x);
+  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()))
+    return c.fail("expects a 4-D float input");
+  int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)}, out[2];
+  double scale[2];
+  std::optional<SmallVector<int64_t>> size;
+  if (!imp.isNone(node, 1) && !(size = imp.getIntList(node, 1)))
+    return c.fail("output_size must be known at import time");
+  TorchValue &sv = imp.lookup(node->input(scalesAt));
+  std::vector<double> factors;
+  if (!imp.isNone(node, scalesAt)) {
+    if (sv.kind != TorchValue::Kind::Constant || !sv.constant.isDoubleList())
+      return c.fail("scale_factors must be known at import time");
+    for (double f : sv.constant.toDoubleList())
+      factors.push_back(f);
+  }
+  if ((size && size->size() != 2) || (!size && factors.size() != 2))
+    return c.fail("needs two output sizes or two scale factors");
+  for (int i = 0; i < 2; ++i) {
+    if (size) {
+      out[i] = (*size)[i];
+      scale[i] = out[i] > 0 ? double(in[i]) / double(out[i]) : 0;
+    } else {
+      if (!(factors[i] > 0) || factors[i] > 4096)
+        return c.fail("scale factor " + std::to_string(factors[i]) + " is not in (0, 4096]");
+      out[i] = int64_t(std::floor(double(in[i]) * factors[i]));
+      scale[i] = 1.0 / factors[i];
+    }
+    if (out[i] <= 0 || out[i] > (int64_t(1) << 16) || in[i] <= 0)
+      return c.fail("output size " + std::to_string(out[i]) + " is out of range");
+  }
+  Type et = xt.getElementType();
+  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  auto tensorType = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+  if (!linear && out[0] % in[0] == 0 && out[1] % in[1] == 0 &&
+      scale[0] * (out[0] / in[0]) == 1.0 && scale[1] * (out[1] / in[1]) == 1.0) {
+    int64_t sh = out[0] / in[0], sw = out[1] / in[1];
+    Value r = g::ReshapeOp::create(c.b, c.loc, tensorType({n, ch, in[0], 1, in[1], 1}), *x);
+    FailureOr<Value> e =
+        c.make<g::ExpandOp>({r}, {c.array("shape", {n, ch, in[0], sh, in[1], sw})});
+    if (failed(e))
+      return failure();
+    return c.done(
+        g::ReshapeOp::create(c.b, c.loc, tensorType({n, ch, out[0], out[1]}), *e).getResult());
+  }
+  // Columns, then rows: [N, C, H, W] x Aw^T -> [N, C, H, Wo]; transposed to
+  // [N, C, Wo, H] x Ah^T -> [N, C, Wo, Ho]; transposed back.
+  Value cur = *x;
+  for (int axis : {1, 0}) {
+    std::vector<float> a = resampleMatrix(in[axis], out[axis], scale[axis], linear, alignCorners);
+    // Stored transposed: [in, out].
+    std::vector<float> at(a.size());
+    for (int64_t o = 0; o < out[axis]; ++o)
+      for (int64_t i = 0; i < in[axis]; ++i)
+        at[i * out[axis] + o] = a[o * in[axis] + i];
+    auto mt = RankedTensorType::get({in[axis], out[axis]}, c.b.getF32Type());
+    Value m = g::ConstantOp::create(c.b, c.loc, DenseElementsAttr::get(mt, ArrayRef<float>(at)));
+    if (et != c.b.getF32Type())
+      m = imp.castTo(c.loc, m, et);
+    if (axis == 0) {
+      FailureOr<Value> t = c.make<g::TransposeOp>({cur}, {c.array("perm", {0, 1, 3, 2})});
+      if (failed(t))
+        return failure();
+      cur = *t;
+    }
+    FailureOr<Value> y = c.make<g::MatMulOp>({cur, m});
+    if (failed(y))
+      return failure();
+    cur = *y;
+  }
+  return c.done(c.make<g::TransposeOp>({cur}, {c.array("perm", {0, 1, 3, 2})}));
+}
+
 /// Rows [begin, end) of the import-time tensor input `i` as a weight.
 FailureOr<Value> weightRows(Ctx &c, size_t i, int64_t begin, int64_t end) {
   TorchValue &v = c.imp.lookup(c.node->input(i));
@@ -641,4 +761,6 @@ void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Hand
   h["aten::norm"] = norm;
   h["aten::pad"] = pad;
   h["aten::roll"] = roll;
+  h["aten::upsample_bilinear2d"] = upsample2d;
+  h["aten::upsample_nearest2d"] = upsample2d;
 }
