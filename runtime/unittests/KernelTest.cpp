@@ -372,7 +372,9 @@ TEST(CrossCheckTest, Elementwise) {
   for (OpKind k : {OpKind::Relu, OpKind::Tanh, OpKind::Sigmoid, OpKind::Erf, OpKind::Exp,
                    OpKind::Sqrt, OpKind::Log, OpKind::Reciprocal, OpKind::Neg, OpKind::Abs,
                    OpKind::Identity}) {
-    crossCheck(k, {in({3, 17})}, OpAttrs(), rng, k != OpKind::Erf && k != OpKind::Identity);
+    // Erf, Identity and Log (oneDNN's is 1-2 ulp low) stay on the reference.
+    crossCheck(k, {in({3, 17})}, OpAttrs(), rng,
+               k != OpKind::Erf && k != OpKind::Identity && k != OpKind::Log);
   }
   OpAttrs g;
   crossCheck(OpKind::Gelu, {in({4, 9})}, g, rng);

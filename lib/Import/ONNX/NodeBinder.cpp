@@ -111,6 +111,17 @@ FailureOr<const ConstTensor *> NodeBinder::requireConstant(int i,
                                                             StringRef what) {
   if (const ConstTensor *value = constant(i))
     return value;
+  // A small float initializer is a weight unless an op needs its values
+  // (Resize's scales, Pad's constant_value): decoded here on demand.
+  if (hasInput(i))
+    if (TensorEntry *entry = importer.lookup(node.input(i));
+        entry && entry->initializer && numElements(entry->shape) <= kMaxFoldElements) {
+      FailureOr<ConstTensor> decoded = importer.decodeTensor(*entry->initializer, loc);
+      if (failed(decoded))
+        return failure();
+      entry->constant = std::move(*decoded);
+      return &*entry->constant;
+    }
   return emitUnsupported() << what << " (input '" << node.input(i)
                            << "') must be a constant or computable from "
                               "shapes at import time";

@@ -18,6 +18,9 @@
 //===----------------------------------------------------------------------===//
 #include "ONNXImporter.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace neuron;
 using namespace neuron::onnx_import;
@@ -407,9 +410,153 @@ LogicalResult importInstanceNormalization(NodeBinder &b) {
   return success();
 }
 
+/// The [in, out] matrix (stored transposed, for x * A) that resamples one
+/// axis as ONNX Resize does, or an error text.
+FailureOr<std::vector<float>> resizeMatrix(NodeBinder &b, int64_t in, int64_t out, double scale,
+                                           StringRef coord, bool linear, StringRef nearestMode) {
+  std::vector<float> a(size_t(in * out), 0.0f);
+  for (int64_t o = 0; o < out; ++o) {
+    double x;
+    if (coord == "half_pixel")
+      x = (o + 0.5) / scale - 0.5;
+    else if (coord == "pytorch_half_pixel")
+      x = out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
+    else if (coord == "align_corners")
+      // The resized length is in * scale, unrounded, when scales are given
+      // (ONNX's reference; equal to `out` with sizes).
+      x = in * scale > 1 ? o * double(in - 1) / (in * scale - 1) : 0.0;
+    else if (coord == "asymmetric")
+      x = o / scale;
+    else if (coord == "tf_half_pixel_for_nn")
+      x = (o + 0.5) / scale;
+    else
+      return b.emitUnsupported() << "coordinate_transformation_mode '" << coord << "'";
+    auto clampIndex = [&](double v) {
+      return std::clamp<int64_t>(int64_t(v), 0, in - 1);
+    };
+    if (!linear) {
+      double r;
+      if (nearestMode == "round_prefer_floor")
+        r = x - std::floor(x) == 0.5 ? std::floor(x) : std::round(x);
+      else if (nearestMode == "round_prefer_ceil")
+        r = x - std::floor(x) == 0.5 ? std::ceil(x) : std::round(x);
+      else if (nearestMode == "floor")
+        r = std::floor(x);
+      else if (nearestMode == "ceil")
+        r = std::ceil(x);
+      else
+        return b.emitError() << "nearest_mode '" << nearestMode << "' is not an ONNX mode";
+      a[clampIndex(r) * out + o] = 1.0f;
+      continue;
+    }
+    x = std::clamp(x, 0.0, double(in - 1));
+    int64_t i0 = clampIndex(std::floor(x)), i1 = std::min<int64_t>(i0 + 1, in - 1);
+    double l = x - double(i0);
+    a[i0 * out + o] += float(1.0 - l);
+    a[i1 * out + o] += float(l);
+  }
+  return a;
+}
+
+/// Resize of the two trailing axes of a 4-D input with scales or sizes
+/// known at import, modes nearest and linear (no antialiasing, no
+/// exclude_outside): each resized axis is a matmul by a constant [in, out]
+/// resampling matrix (transposes fold into the kernels at load).
+LogicalResult importResize(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 4)))
+    return failure();
+  std::string mode = b.attrString("mode", "nearest");
+  std::string coord = b.attrString("coordinate_transformation_mode", "half_pixel");
+  std::string nearestMode = b.attrString("nearest_mode", "round_prefer_floor");
+  if (mode != "nearest" && mode != "linear")
+    return b.emitUnsupported() << "mode '" << mode << "' (nearest and linear are supported)";
+  if (b.attrInt("antialias", 0) != 0 || b.attrInt("exclude_outside", 0) != 0 ||
+      b.attr("axes") || b.attrString("keep_aspect_ratio_policy", "stretch") != "stretch")
+    return b.emitUnsupported() << "antialias, exclude_outside, axes or a keep_aspect_ratio_policy";
+  ArrayRef<int64_t> shape = b.shape(0);
+  if (shape.size() != 4)
+    return b.emitUnsupported() << "a rank-" << shape.size() << " input (4-D is supported)";
+  SmallVector<double> scales;
+  SmallVector<int64_t> sizes;
+  if (b.hasInput(2)) {
+    FailureOr<const ConstTensor *> c = b.requireConstant(2, "scales");
+    if (failed(c))
+      return failure();
+    for (int64_t i = 0; i < (*c)->size(); ++i)
+      scales.push_back((*c)->getDouble(i));
+  }
+  if (b.hasInput(3)) {
+    FailureOr<const ConstTensor *> c = b.requireConstant(3, "sizes");
+    if (failed(c))
+      return failure();
+    sizes = (*c)->toInts();
+  }
+  if (scales.empty() == sizes.empty() ||
+      (scales.size() != 4 && !scales.empty()) || (sizes.size() != 4 && !sizes.empty()))
+    return b.emitError() << "needs either 4 scales or 4 sizes";
+  SmallVector<int64_t> outShape(shape);
+  SmallVector<double> scale(4, 1.0);
+  for (int i = 0; i < 4; ++i) {
+    if (!sizes.empty()) {
+      outShape[i] = sizes[i];
+      scale[i] = shape[i] > 0 ? double(sizes[i]) / double(shape[i]) : 1.0;
+    } else {
+      if (!(scales[i] > 0) || scales[i] > 4096)
+        return b.emitError() << "scale " << scales[i] << " is not in (0, 4096]";
+      scale[i] = scales[i];
+      outShape[i] = int64_t(std::floor(double(shape[i]) * scales[i]));
+    }
+    if (outShape[i] <= 0 || outShape[i] > (int64_t(1) << 16))
+      return b.emitError() << "output size " << outShape[i] << " is out of range";
+  }
+  if (outShape[0] != shape[0] || outShape[1] != shape[1])
+    return b.emitUnsupported() << "resizing the batch or channel axis";
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &ob = b.builder();
+  Type et = cast<RankedTensorType>(x->getType()).getElementType();
+  Value cur = *x;
+  bool transposed = false;
+  for (int axis : {3, 2}) {
+    if (outShape[axis] == shape[axis] && scale[axis] == 1.0)
+      continue;
+    FailureOr<std::vector<float>> a = resizeMatrix(b, shape[axis], outShape[axis], scale[axis],
+                                                   coord, mode == "linear", nearestMode);
+    if (failed(a))
+      return failure();
+    if (axis == 2) {
+      FailureOr<Operation *> t =
+          b.createInferred<graph::TransposeOp>(cur, ob.getDenseI64ArrayAttr({0, 1, 3, 2}));
+      if (failed(t))
+        return failure();
+      cur = (*t)->getResult(0);
+      transposed = true;
+    }
+    auto mt = RankedTensorType::get({shape[axis], outShape[axis]}, ob.getF32Type());
+    Value m = graph::ConstantOp::create(ob, b.loc, DenseElementsAttr::get(mt, ArrayRef<float>(*a)));
+    if (et != ob.getF32Type())
+      m = graph::CastOp::create(ob, b.loc, RankedTensorType::get(mt.getShape(), et), m);
+    FailureOr<Operation *> mm = b.createInferred<graph::MatMulOp>(cur, m);
+    if (failed(mm))
+      return failure();
+    cur = (*mm)->getResult(0);
+  }
+  if (transposed) {
+    FailureOr<Operation *> t =
+        b.createInferred<graph::TransposeOp>(cur, ob.getDenseI64ArrayAttr({0, 1, 3, 2}));
+    if (failed(t))
+      return failure();
+    cur = (*t)->getResult(0);
+  }
+  b.setResult(0, cur);
+  return success();
+}
+
 } // namespace
 
 void neuron::onnx_import::populateOpsComposite(OpTable &t) {
+  t.onOp("Resize", 11, importResize);
   t.onOp("DepthToSpace", 11, [](NodeBinder &b) { return importDepthSpace(b, true); });
   t.onOp("InstanceNormalization", 11, importInstanceNormalization);
   t.onOp("Mean", 11, importMean);
