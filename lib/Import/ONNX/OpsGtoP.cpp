@@ -201,9 +201,8 @@ static int64_t intPow(int64_t base, int64_t exp) {
 
 /// HardSigmoid: clip(alpha * x + beta, 0, 1) (defaults 0.2, 0.5); HardSwish:
 /// x * HardSigmoid(x) with alpha 1/6 (MobileNetV3).
-/// Pad in constant mode, as a concatenation with blocks of the fill value
-/// along each padded axis (and a slice where a pad is negative); the graph
-/// dialect has no pad op. Reflect and edge padding are refused.
+/// Pad in constant mode (graph::createConstantPad). Reflect and edge
+/// padding are refused.
 static LogicalResult importPad(NodeBinder &b) {
   if (failed(b.requireInputs(2, 4)))
     return failure();
@@ -253,55 +252,19 @@ static LogicalResult importPad(NodeBinder &b) {
   FailureOr<Value> x = b.value(0);
   if (failed(x))
     return failure();
-  Value cur = *x;
-  SmallVector<int64_t> curShape(shape);
-  OpBuilder &ob = b.builder();
+  SmallVector<int64_t> before(rank, 0), after(rank, 0);
   for (auto [i, axis] : llvm::enumerate(axes)) {
-    int64_t before = pads[i], after = pads[i + axes.size()];
-    // Bounded so that the sums below cannot overflow; larger results are
-    // refused by the importer's size limits anyway.
-    constexpr int64_t kMaxPad = int64_t(1) << 48;
-    if (before > kMaxPad || before < -kMaxPad || after > kMaxPad || after < -kMaxPad)
-      return b.emitError() << "pads " << before << " and " << after
-                           << " of axis " << axis << " exceed 2^48";
-    if (curShape[axis] + before + after < 0)
-      return b.emitError() << "pads " << before << " and " << after
-                           << " remove more than the " << curShape[axis]
-                           << " elements of axis " << axis;
-    if (before < 0 || after < 0) {
-      int64_t start = std::max<int64_t>(0, -before);
-      int64_t end = curShape[axis] - std::max<int64_t>(0, -after);
-      FailureOr<Operation *> slice = b.createInferred<graph::SliceOp>(
-          cur, ob.getDenseI64ArrayAttr({start}), ob.getDenseI64ArrayAttr({end}),
-          ob.getDenseI64ArrayAttr({axis}), ob.getDenseI64ArrayAttr({1}));
-      if (failed(slice))
-        return failure();
-      cur = (*slice)->getResult(0);
-      curShape[axis] = end - start;
-    }
-    SmallVector<Value> parts;
-    auto block = [&](int64_t n) {
-      SmallVector<int64_t> blockShape(curShape);
-      blockShape[axis] = n;
-      auto type = NodeBinder::withShape(cur, blockShape);
-      return graph::ConstantOp::create(ob, b.loc, type, buildDenseAttr(type, fill))
-          .getResult();
-    };
-    if (before > 0)
-      parts.push_back(block(before));
-    parts.push_back(cur);
-    if (after > 0)
-      parts.push_back(block(after));
-    if (parts.size() == 1)
-      continue;
-    FailureOr<Operation *> concat = b.createInferred<graph::ConcatOp>(
-        ValueRange(parts), ob.getI64IntegerAttr(axis));
-    if (failed(concat))
-      return failure();
-    cur = (*concat)->getResult(0);
-    curShape[axis] += std::max<int64_t>(0, before) + std::max<int64_t>(0, after);
+    before[axis] = pads[i];
+    after[axis] = pads[i + axes.size()];
   }
-  b.setResult(0, cur);
+  auto scalarType = RankedTensorType::get(
+      {}, cast<RankedTensorType>(x->getType()).getElementType());
+  FailureOr<Value> y = graph::createConstantPad(
+      b.builder(), b.loc, *x, before, after,
+      buildDenseAttr(scalarType, fill).getSplatValue<Attribute>());
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
   return success();
 }
 

@@ -30,50 +30,16 @@ LogicalResult padConstant(Ctx &c, Value x, ArrayRef<int64_t> pad, double value) 
     return c.fail("pad has " + std::to_string(pad.size()) +
                   " values; expected an even number, at most twice the rank " +
                   std::to_string(rank));
-  SmallVector<int64_t> shape(xt.getShape());
-  Value cur = x;
+  SmallVector<int64_t> before(rank, 0), after(rank, 0);
   for (size_t i = 0; i < pad.size() / 2; ++i) {
-    int64_t axis = rank - 1 - int64_t(i), before = pad[2 * i], after = pad[2 * i + 1];
-    // Bounded so that the sums below cannot overflow (the importer's size
-    // limits refuse far smaller results).
-    constexpr int64_t kMaxPad = int64_t(1) << 48;
-    if (before > kMaxPad || before < -kMaxPad || after > kMaxPad || after < -kMaxPad)
-      return c.fail("pad amounts " + std::to_string(before) + " and " + std::to_string(after) +
-                    " exceed 2^48");
-    if (shape[axis] + before + after < 0)
-      return c.fail("pad amounts " + std::to_string(before) + " and " + std::to_string(after) +
-                    " remove more than the " + std::to_string(shape[axis]) +
-                    " elements of dimension " + std::to_string(axis));
-    if (before < 0 || after < 0) {
-      int64_t start = std::max<int64_t>(0, -before);
-      int64_t end = shape[axis] - std::max<int64_t>(0, -after);
-      FailureOr<Value> s = c.make<g::SliceOp>(
-          {cur}, {c.array("starts", {start}), c.array("ends", {end}), c.array("axes", {axis})});
-      if (failed(s))
-        return failure();
-      cur = *s;
-      shape[axis] = end - start;
-    }
-    SmallVector<Value> parts;
-    auto block = [&](int64_t n) {
-      SmallVector<int64_t> blockShape(shape);
-      blockShape[axis] = n;
-      return c.imp.splat(c.loc, RankedTensorType::get(blockShape, xt.getElementType()), value);
-    };
-    if (before > 0)
-      parts.push_back(block(before));
-    parts.push_back(cur);
-    if (after > 0)
-      parts.push_back(block(after));
-    if (parts.size() == 1)
-      continue;
-    FailureOr<Value> joined = c.make<g::ConcatOp>(parts, {c.i64("axis", axis)});
-    if (failed(joined))
-      return failure();
-    cur = *joined;
-    shape[axis] += std::max<int64_t>(0, before) + std::max<int64_t>(0, after);
+    before[rank - 1 - i] = pad[2 * i];
+    after[rank - 1 - i] = pad[2 * i + 1];
   }
-  return c.done(cur);
+  Type et = xt.getElementType();
+  Attribute fill = isa<FloatType>(et) ? Attribute(c.b.getFloatAttr(et, value))
+                   : et.isInteger(1)  ? Attribute(c.b.getBoolAttr(value != 0))
+                                      : Attribute(c.b.getIntegerAttr(et, int64_t(value)));
+  return c.done(g::createConstantPad(c.b, c.loc, x, before, after, fill));
 }
 
 /// aten::pad(input, pad, mode="constant", value=None).

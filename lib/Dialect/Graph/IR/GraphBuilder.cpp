@@ -150,4 +150,65 @@ FailureOr<Value> createLogical(OpBuilder &builder, Location loc,
   return failure();
 }
 
+FailureOr<Value> createConstantPad(OpBuilder &builder, Location loc, Value x,
+                                   ArrayRef<int64_t> before,
+                                   ArrayRef<int64_t> after, Attribute fill) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (before.size() != size_t(xt.getRank()) ||
+      after.size() != size_t(xt.getRank()))
+    return emitError(loc) << "pad amounts for " << before.size() << " and "
+                          << after.size() << " dimensions of a rank-"
+                          << xt.getRank() << " tensor";
+  SmallVector<int64_t> shape(xt.getShape());
+  Value cur = x;
+  // Bounded so that the sums below cannot overflow; the importers' size
+  // limits refuse far smaller results anyway.
+  constexpr int64_t kMaxPad = int64_t(1) << 48;
+  for (int64_t axis = 0; axis < xt.getRank(); ++axis) {
+    int64_t b = before[axis], a = after[axis];
+    if (b > kMaxPad || b < -kMaxPad || a > kMaxPad || a < -kMaxPad)
+      return emitError(loc) << "pads " << b << " and " << a << " of axis "
+                            << axis << " exceed 2^48";
+    if (shape[axis] + b + a < 0)
+      return emitError(loc) << "pads " << b << " and " << a
+                            << " remove more than the " << shape[axis]
+                            << " elements of axis " << axis;
+    if (b < 0 || a < 0) {
+      int64_t start = std::max<int64_t>(0, -b);
+      int64_t end = shape[axis] - std::max<int64_t>(0, -a);
+      FailureOr<Value> sliced = createInferred<SliceOp>(
+          builder, loc, {cur},
+          {builder.getNamedAttr("starts", builder.getDenseI64ArrayAttr({start})),
+           builder.getNamedAttr("ends", builder.getDenseI64ArrayAttr({end})),
+           builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr({axis}))});
+      if (failed(sliced))
+        return failure();
+      cur = *sliced;
+      shape[axis] = end - start;
+    }
+    SmallVector<Value> parts;
+    auto block = [&](int64_t n) -> Value {
+      SmallVector<int64_t> blockShape(shape);
+      blockShape[axis] = n;
+      auto type = RankedTensorType::get(blockShape, xt.getElementType());
+      return ConstantOp::create(builder, loc, SplatElementsAttr::get(type, fill));
+    };
+    if (b > 0)
+      parts.push_back(block(b));
+    parts.push_back(cur);
+    if (a > 0)
+      parts.push_back(block(a));
+    if (parts.size() == 1)
+      continue;
+    FailureOr<Value> joined = createInferred<ConcatOp>(
+        builder, loc, parts,
+        {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
+    if (failed(joined))
+      return failure();
+    cur = *joined;
+    shape[axis] += std::max<int64_t>(0, b) + std::max<int64_t>(0, a);
+  }
+  return cur;
+}
+
 } // namespace neuron::graph

@@ -71,6 +71,17 @@ llvm::FailureOr<mlir::Value> createLogical(mlir::OpBuilder &builder,
                                            mlir::Location loc, LogicalKind kind,
                                            mlir::Value p, mlir::Value q);
 
+/// Pads `x` with `before[d]` / `after[d]` copies of `fill` (an element
+/// attribute of x's element type) along each dimension d; negative amounts
+/// crop. The graph dialect has no pad op: this is a `concat` with splat
+/// `constant` blocks per padded dimension, after a `slice` where an amount
+/// is negative (ONNX Pad, aten::pad / constant_pad_nd). Amounts beyond
+/// 2^48, or crops longer than the dimension, are errors at `loc`.
+llvm::FailureOr<mlir::Value>
+createConstantPad(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value x,
+                  llvm::ArrayRef<int64_t> before, llvm::ArrayRef<int64_t> after,
+                  mlir::Attribute fill);
+
 } // namespace neuron::graph
 
 #endif // NEURON_DIALECT_GRAPH_IR_GRAPHBUILDER_H
