@@ -185,6 +185,16 @@ struct DataParallel::Impl {
   int64_t compiled = 1;
   int64_t split = 0;
   std::unique_ptr<WorkerPool> pool;
+  /// Rows queued or running on each device, and where the next tie between
+  /// equally loaded devices is broken: a chunk goes to the least loaded
+  /// device, so concurrent batches smaller than the device count (batch-1
+  /// requests above all) spread over every device instead of all landing on
+  /// the first.
+  std::mutex loadM;
+  std::vector<int64_t> load;
+  size_t cursor = 0;
+  size_t pickDevice(int64_t rows);
+  void finished(size_t device, int64_t rows);
 
   void init(const DataParallelOptions &o);
   /// Checks a batch, splits it into chunks and queues them; throws Error on
@@ -309,7 +319,27 @@ void DataParallel::Impl::init(const DataParallelOptions &o) {
     m.deviceCores.push_back(G == 1 ? std::vector<uint32_t>{d} : po.cores);
     m.replicas.push_back(std::make_unique<Pipeline>(Pipeline::load(m.artifact, po)));
   }
+  m.load.assign(m.devices.size(), 0);
   m.pool = std::make_unique<WorkerPool>(2 * uint32_t(m.devices.size()));
+}
+
+size_t DataParallel::Impl::pickDevice(int64_t rows) {
+  std::lock_guard<std::mutex> lock(loadM);
+  const size_t n = load.size();
+  size_t best = cursor % n;
+  for (size_t k = 1; k < n; ++k) {
+    size_t d = (cursor + k) % n;
+    if (load[d] < load[best])
+      best = d;
+  }
+  load[best] += rows;
+  cursor = best + 1;
+  return best;
+}
+
+void DataParallel::Impl::finished(size_t device, int64_t rows) {
+  std::lock_guard<std::mutex> lock(loadM);
+  load[device] -= rows;
 }
 
 DataParallel::DataParallel(DataParallel &&) noexcept = default;
@@ -402,7 +432,6 @@ std::shared_ptr<Batch> DataParallel::Impl::start(std::vector<HostTensor> inputs,
   auto b = std::make_shared<Batch>();
   struct Chunk {
     int64_t start, rows;
-    size_t device;
   };
   std::vector<Chunk> chunks;
   if (inputs.size() != md.inputs.size())
@@ -426,11 +455,11 @@ std::shared_ptr<Batch> DataParallel::Impl::start(std::vector<HostTensor> inputs,
                   std::to_string(nd) + " NeuronCore(s) must equal the compiled batch size " +
                   std::to_string(cb) + " when dynamic batching is disabled");
     for (int64_t j = 0; j < nd; ++j)
-      chunks.push_back({j * cb, cb, size_t(j)});
+      chunks.push_back({j * cb, cb});
   } else {
     int64_t s = m.split ? m.split : std::max<int64_t>(1, B / nd);
-    for (int64_t start = 0, j = 0; start < B; start += s, ++j)
-      chunks.push_back({start, std::min(s, B - start), size_t(j % nd)});
+    for (int64_t start = 0; start < B; start += s)
+      chunks.push_back({start, std::min(s, B - start)});
   }
   for (const TensorDesc &o : md.outputs) {
     Shape s = o.type.shape;
@@ -444,18 +473,23 @@ std::shared_ptr<Batch> DataParallel::Impl::start(std::vector<HostTensor> inputs,
   b->inputs = std::move(inputs);
   b->pending = chunks.size();
   Impl *ip = this;
-  for (const Chunk &c : chunks)
-    m.pool->post([ip, b, c](bool cancelled) {
+  for (const Chunk &c : chunks) {
+    size_t device = m.pickDevice(c.rows);
+    m.pool->post([ip, b, c, device](bool cancelled) {
       try {
         if (cancelled)
           throw Error("model '" + ip->artifact->model().name +
                       "' was unloaded before the request completed");
-        ip->runChunk(*b, c.start, c.rows, c.device);
+        ip->runChunk(*b, c.start, c.rows, device);
       } catch (...) {
         b->fail(std::current_exception());
       }
+      // Before chunkDone(): a caller that waits for this batch and then
+      // submits the next sees the device idle again.
+      ip->finished(device, c.rows);
       b->chunkDone();
     });
+  }
   return b;
 }
 

@@ -183,6 +183,37 @@ TEST(DataParallelTest, StatsCountEachDevicesRequests) {
     EXPECT_EQ(w.busySeconds, 0.0);
 }
 
+TEST(DataParallelTest, BatchesSmallerThanTheDevicesSpreadOverThem) {
+  // Batch-1 requests, whether awaited one by one or submitted together, go
+  // to the least loaded device (ties rotate), not all to the first.
+  auto art = Artifact::fromBytes(buildMlpArtifact(1, I, H, O, 12));
+  Model model = Model::load(art, {KernelBackend::Auto, 1});
+  DataParallel dp(art, {}, 0, true, {}, privateCores(2));
+  std::mt19937 rng(5);
+  std::vector<HostTensor> xs;
+  for (int i = 0; i < 4; ++i)
+    xs.push_back(randomTensor(DType::F32, {1, I}, rng));
+  for (const HostTensor &x : xs)
+    expectSame(dp({x}), model.run({x}));
+  auto perReplica = [&] {
+    std::vector<uint64_t> n(2, 0);
+    for (const WorkerStats &w : dp.stats())
+      if (w.stage == 0)
+        n[w.replica] += w.requests;
+    return n;
+  };
+  EXPECT_EQ(perReplica(), (std::vector<uint64_t>{2, 2}));
+  std::vector<std::future<std::vector<HostTensor>>> fs;
+  for (const HostTensor &x : xs)
+    fs.push_back(dp.submit({x}));
+  for (size_t i = 0; i < fs.size(); ++i)
+    expectSame(fs[i].get(), model.run({xs[i]}));
+  std::vector<uint64_t> n = perReplica();
+  EXPECT_EQ(n[0] + n[1], 8u);
+  EXPECT_GE(n[0], 3u);
+  EXPECT_GE(n[1], 3u);
+}
+
 TEST(DataParallelTest, DevicesOfKCoresRunTheModelAsAPipeline) {
   auto art = Artifact::fromBytes(buildMlpArtifact(CB, I, H, O, 13)); // 2 stages
   Model model = Model::load(art, {KernelBackend::Auto, 1});
