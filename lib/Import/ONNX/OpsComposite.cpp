@@ -379,89 +379,19 @@ LogicalResult importInstanceNormalization(NodeBinder &b) {
   FailureOr<Value> x = b.floatValue(0), scale = b.floatValue(1), bias = b.floatValue(2);
   if (failed(x) || failed(scale) || failed(bias))
     return failure();
-  SmallVector<int64_t> axes, paramShape{s[1]};
-  for (size_t a = 2; a < s.size(); ++a) {
-    axes.push_back(a);
-    paramShape.push_back(1);
-  }
-  Composer c{b};
-  OpBuilder &ob = b.builder();
-  FailureOr<Value> mean = c.reduce<graph::ReduceMeanOp>(*x, axes, true);
-  FailureOr<Value> centered = c.binary<graph::SubOp>(*x, mean);
-  if (failed(centered))
-    return failure();
-  FailureOr<Value> squared = c.binary<graph::MulOp>(*centered, *centered);
-  if (failed(squared))
-    return failure();
-  FailureOr<Value> var = c.reduce<graph::ReduceMeanOp>(*squared, axes, true);
-  FailureOr<Value> shifted = c.withScalar<graph::AddOp>(var, b.attrFloat("epsilon", 1e-5f));
-  if (failed(shifted))
-    return failure();
-  Value stddev = c.unary<graph::SqrtOp>(*shifted);
-  FailureOr<Value> normed = c.binary<graph::DivOp>(*centered, stddev);
-  Value scaleB = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*scale, paramShape),
-                                          *scale);
-  Value biasB = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*bias, paramShape),
-                                         *bias);
-  FailureOr<Value> y = c.binary<graph::AddOp>(c.binary<graph::MulOp>(normed, scaleB), biasB);
+  FailureOr<Value> y =
+      graph::createGroupNorm(b.builder(), b.loc, *x, s[1], b.attrFloat("epsilon", 1e-5f), *scale,
+                             *bias);
   if (failed(y))
     return failure();
   b.setResult(0, *y);
   return success();
 }
 
-/// The [in, out] matrix (stored transposed, for x * A) that resamples one
-/// axis as ONNX Resize does, or an error text.
-FailureOr<std::vector<float>> resizeMatrix(NodeBinder &b, int64_t in, int64_t out, double scale,
-                                           StringRef coord, bool linear, StringRef nearestMode) {
-  std::vector<float> a(size_t(in * out), 0.0f);
-  for (int64_t o = 0; o < out; ++o) {
-    double x;
-    if (coord == "half_pixel")
-      x = (o + 0.5) / scale - 0.5;
-    else if (coord == "pytorch_half_pixel")
-      x = out > 1 ? (o + 0.5) / scale - 0.5 : 0.0;
-    else if (coord == "align_corners")
-      // The resized length is in * scale, unrounded, when scales are given
-      // (ONNX's reference; equal to `out` with sizes).
-      x = in * scale > 1 ? o * double(in - 1) / (in * scale - 1) : 0.0;
-    else if (coord == "asymmetric")
-      x = o / scale;
-    else if (coord == "tf_half_pixel_for_nn")
-      x = (o + 0.5) / scale;
-    else
-      return b.emitUnsupported() << "coordinate_transformation_mode '" << coord << "'";
-    auto clampIndex = [&](double v) {
-      return std::clamp<int64_t>(int64_t(v), 0, in - 1);
-    };
-    if (!linear) {
-      double r;
-      if (nearestMode == "round_prefer_floor")
-        r = x - std::floor(x) == 0.5 ? std::floor(x) : std::round(x);
-      else if (nearestMode == "round_prefer_ceil")
-        r = x - std::floor(x) == 0.5 ? std::ceil(x) : std::round(x);
-      else if (nearestMode == "floor")
-        r = std::floor(x);
-      else if (nearestMode == "ceil")
-        r = std::ceil(x);
-      else
-        return b.emitError() << "nearest_mode '" << nearestMode << "' is not an ONNX mode";
-      a[clampIndex(r) * out + o] = 1.0f;
-      continue;
-    }
-    x = std::clamp(x, 0.0, double(in - 1));
-    int64_t i0 = clampIndex(std::floor(x)), i1 = std::min<int64_t>(i0 + 1, in - 1);
-    double l = x - double(i0);
-    a[i0 * out + o] += float(1.0 - l);
-    a[i1 * out + o] += float(l);
-  }
-  return a;
-}
-
 /// Resize of the two trailing axes of a 4-D input with scales or sizes
 /// known at import, modes nearest and linear (no antialiasing, no
-/// exclude_outside): each resized axis is a matmul by a constant [in, out]
-/// resampling matrix (transposes fold into the kernels at load).
+/// exclude_outside), by graph::createResample2d: a repeat, or a matmul by a
+/// constant resampling matrix per resized axis.
 LogicalResult importResize(NodeBinder &b) {
   if (failed(b.requireInputs(1, 4)))
     return failure();
@@ -511,45 +441,44 @@ LogicalResult importResize(NodeBinder &b) {
   }
   if (outShape[0] != shape[0] || outShape[1] != shape[1])
     return b.emitUnsupported() << "resizing the batch or channel axis";
+  graph::ResampleNearest rounding = graph::ResampleNearest::RoundPreferFloor;
+  if (mode == "linear" || nearestMode == "round_prefer_floor")
+    rounding = graph::ResampleNearest::RoundPreferFloor;
+  else if (nearestMode == "round_prefer_ceil")
+    rounding = graph::ResampleNearest::RoundPreferCeil;
+  else if (nearestMode == "floor")
+    rounding = graph::ResampleNearest::Floor;
+  else if (nearestMode == "ceil")
+    rounding = graph::ResampleNearest::Ceil;
+  else
+    return b.emitError() << "nearest_mode '" << nearestMode << "' is not an ONNX mode";
+  if (coord != "half_pixel" && coord != "pytorch_half_pixel" && coord != "align_corners" &&
+      coord != "asymmetric" && coord != "tf_half_pixel_for_nn")
+    return b.emitUnsupported() << "coordinate_transformation_mode '" << coord << "'";
+  // ONNX's formulas, with scale = out / in or the given scale.
+  auto source = [&](int axis, int64_t o) {
+    const double sc = scale[2 + axis];
+    const int64_t in = shape[2 + axis], out = outShape[2 + axis];
+    if (coord == "half_pixel")
+      return (o + 0.5) / sc - 0.5;
+    if (coord == "pytorch_half_pixel")
+      return out > 1 ? (o + 0.5) / sc - 0.5 : 0.0;
+    if (coord == "align_corners")
+      // The resized length is in * scale, unrounded, when scales are given
+      // (ONNX's reference; equal to `out` with sizes).
+      return in * sc > 1 ? o * double(in - 1) / (in * sc - 1) : 0.0;
+    if (coord == "asymmetric")
+      return o / sc;
+    return (o + 0.5) / sc; // tf_half_pixel_for_nn
+  };
   FailureOr<Value> x = b.floatValue(0);
   if (failed(x))
     return failure();
-  OpBuilder &ob = b.builder();
-  Type et = cast<RankedTensorType>(x->getType()).getElementType();
-  Value cur = *x;
-  bool transposed = false;
-  for (int axis : {3, 2}) {
-    if (outShape[axis] == shape[axis] && scale[axis] == 1.0)
-      continue;
-    FailureOr<std::vector<float>> a = resizeMatrix(b, shape[axis], outShape[axis], scale[axis],
-                                                   coord, mode == "linear", nearestMode);
-    if (failed(a))
-      return failure();
-    if (axis == 2) {
-      FailureOr<Operation *> t =
-          b.createInferred<graph::TransposeOp>(cur, ob.getDenseI64ArrayAttr({0, 1, 3, 2}));
-      if (failed(t))
-        return failure();
-      cur = (*t)->getResult(0);
-      transposed = true;
-    }
-    auto mt = RankedTensorType::get({shape[axis], outShape[axis]}, ob.getF32Type());
-    Value m = graph::ConstantOp::create(ob, b.loc, DenseElementsAttr::get(mt, ArrayRef<float>(*a)));
-    if (et != ob.getF32Type())
-      m = graph::CastOp::create(ob, b.loc, RankedTensorType::get(mt.getShape(), et), m);
-    FailureOr<Operation *> mm = b.createInferred<graph::MatMulOp>(cur, m);
-    if (failed(mm))
-      return failure();
-    cur = (*mm)->getResult(0);
-  }
-  if (transposed) {
-    FailureOr<Operation *> t =
-        b.createInferred<graph::TransposeOp>(cur, ob.getDenseI64ArrayAttr({0, 1, 3, 2}));
-    if (failed(t))
-      return failure();
-    cur = (*t)->getResult(0);
-  }
-  b.setResult(0, cur);
+  FailureOr<Value> y = graph::createResample2d(b.builder(), b.loc, *x, {outShape[2], outShape[3]},
+                                               source, mode == "linear", rounding);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
   return success();
 }
 

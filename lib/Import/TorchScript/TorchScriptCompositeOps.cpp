@@ -169,60 +169,21 @@ LogicalResult newFilled(Importer &imp, Node *node) {
   return success();
 }
 
-/// Normalizes x [N, C, ...] over groups of C / groups channels and the
-/// spatial axes, then applies the per-channel weight and bias (inputs
-/// `wi`, `bi`; None skips them).
+/// Group normalization (graph::createGroupNorm) with the per-channel
+/// weight and bias of inputs `wi` and `bi` (None skips them).
 LogicalResult groupNormalize(Ctx &c, Value x, int64_t groups, size_t wi, size_t bi,
                              double eps) {
-  RankedTensorType xt = typeOf(x);
-  if (xt.getRank() < 2 || groups <= 0 || xt.getDimSize(1) % groups != 0)
-    return c.fail("the channels must be a multiple of the groups (" + std::to_string(groups) +
-                  ") on an input of rank 2 or more");
-  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
-  Type et = xt.getElementType();
-  Value grouped = g::ReshapeOp::create(
-      c.b, c.loc, RankedTensorType::get({n, groups, xt.getNumElements() / (n * groups)}, et), x);
-  FailureOr<Value> mean = c.make<g::ReduceMeanOp>({grouped}, {c.array("axes", {2})});
-  if (failed(mean))
-    return failure();
-  FailureOr<Value> centered = c.make<g::SubOp>({grouped, *mean});
-  if (failed(centered))
-    return failure();
-  FailureOr<Value> squared = c.make<g::MulOp>({*centered, *centered});
-  if (failed(squared))
-    return failure();
-  FailureOr<Value> var = c.make<g::ReduceMeanOp>({*squared}, {c.array("axes", {2})});
-  if (failed(var))
-    return failure();
-  FailureOr<Value> shifted =
-      c.make<g::AddOp>({*var, c.imp.splat(c.loc, RankedTensorType::get({}, et), eps)});
-  if (failed(shifted))
-    return failure();
-  FailureOr<Value> stddev = c.make<g::SqrtOp>({*shifted});
-  if (failed(stddev))
-    return failure();
-  FailureOr<Value> normed = c.make<g::DivOp>({*centered, *stddev});
-  if (failed(normed))
-    return failure();
-  Value y = g::ReshapeOp::create(c.b, c.loc, xt, *normed);
-  SmallVector<int64_t> paramShape{ch};
-  paramShape.append(xt.getRank() - 2, 1);
-  for (auto [i, isWeight] : {std::pair<size_t, bool>{wi, true}, {bi, false}}) {
+  Value params[2];
+  for (int k = 0; k < 2; ++k) {
+    size_t i = k == 0 ? wi : bi;
     if (c.imp.isNone(c.node, i))
       continue;
     FailureOr<Value> p = c.imp.getTensor(c.node, i);
     if (failed(p))
       return failure();
-    if (typeOf(*p).getRank() != 1 || typeOf(*p).getDimSize(0) != ch)
-      return c.fail(std::string(isWeight ? "weight" : "bias") + " must have shape [" +
-                    std::to_string(ch) + "]");
-    Value shaped = g::ReshapeOp::create(c.b, c.loc, RankedTensorType::get(paramShape, et), *p);
-    FailureOr<Value> next = isWeight ? c.make<g::MulOp>({y, shaped}) : c.make<g::AddOp>({y, shaped});
-    if (failed(next))
-      return failure();
-    y = *next;
+    params[k] = *p;
   }
-  return c.done(y);
+  return c.done(g::createGroupNorm(c.b, c.loc, x, groups, eps, params[0], params[1]));
 }
 
 /// aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled).
@@ -481,30 +442,6 @@ LogicalResult clampOneSide(Importer &imp, Node *node) {
   return c.done(c.make<g::ClipOp>({*x}, {c.f32(isMin ? "min" : "max", *bound)}));
 }
 
-/// The [out, in] matrix resampling one axis as PyTorch does: nearest takes
-/// source floor(dst * scale); linear interpolates at (dst + 0.5) * scale -
-/// 0.5 (clamped at 0), or dst * (in - 1) / (out - 1) with align_corners.
-/// `scale` is in / out, or 1 / scale_factor when one was given.
-std::vector<float> resampleMatrix(int64_t in, int64_t out, double scale, bool linear,
-                                  bool alignCorners) {
-  std::vector<float> a(size_t(out * in), 0.0f);
-  for (int64_t o = 0; o < out; ++o) {
-    if (!linear) {
-      int64_t i = std::min<int64_t>(int64_t(std::floor(o * scale)), in - 1);
-      a[o * in + i] = 1.0f;
-      continue;
-    }
-    double src = alignCorners ? (out > 1 ? o * double(in - 1) / double(out - 1) : 0.0)
-                              : std::max(0.0, (o + 0.5) * scale - 0.5);
-    int64_t i0 = std::min<int64_t>(int64_t(std::floor(src)), in - 1);
-    int64_t i1 = std::min<int64_t>(i0 + 1, in - 1);
-    double l = src - double(i0);
-    a[o * in + i0] += float(1.0 - l);
-    a[o * in + i1] += float(l);
-  }
-  return a;
-}
-
 /// aten::upsample_nearest2d.vec(input, output_size?, scale_factors?) and
 /// aten::upsample_bilinear2d.vec(input, output_size?, align_corners,
 /// scale_factors?). Nearest at integer factors repeats rows and columns
@@ -558,46 +495,18 @@ LogicalResult upsample2d(Importer &imp, Node *node) {
     if (out[i] <= 0 || out[i] > (int64_t(1) << 16) || in[i] <= 0)
       return c.fail("output size " + std::to_string(out[i]) + " is out of range");
   }
-  Type et = xt.getElementType();
-  int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
-  auto tensorType = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
-  if (!linear && out[0] % in[0] == 0 && out[1] % in[1] == 0 &&
-      scale[0] * (out[0] / in[0]) == 1.0 && scale[1] * (out[1] / in[1]) == 1.0) {
-    int64_t sh = out[0] / in[0], sw = out[1] / in[1];
-    Value r = g::ReshapeOp::create(c.b, c.loc, tensorType({n, ch, in[0], 1, in[1], 1}), *x);
-    FailureOr<Value> e =
-        c.make<g::ExpandOp>({r}, {c.array("shape", {n, ch, in[0], sh, in[1], sw})});
-    if (failed(e))
-      return failure();
-    return c.done(
-        g::ReshapeOp::create(c.b, c.loc, tensorType({n, ch, out[0], out[1]}), *e).getResult());
-  }
-  // Columns, then rows: [N, C, H, W] x Aw^T -> [N, C, H, Wo]; transposed to
-  // [N, C, Wo, H] x Ah^T -> [N, C, Wo, Ho]; transposed back.
-  Value cur = *x;
-  for (int axis : {1, 0}) {
-    std::vector<float> a = resampleMatrix(in[axis], out[axis], scale[axis], linear, alignCorners);
-    // Stored transposed: [in, out].
-    std::vector<float> at(a.size());
-    for (int64_t o = 0; o < out[axis]; ++o)
-      for (int64_t i = 0; i < in[axis]; ++i)
-        at[i * out[axis] + o] = a[o * in[axis] + i];
-    auto mt = RankedTensorType::get({in[axis], out[axis]}, c.b.getF32Type());
-    Value m = g::ConstantOp::create(c.b, c.loc, DenseElementsAttr::get(mt, ArrayRef<float>(at)));
-    if (et != c.b.getF32Type())
-      m = imp.castTo(c.loc, m, et);
-    if (axis == 0) {
-      FailureOr<Value> t = c.make<g::TransposeOp>({cur}, {c.array("perm", {0, 1, 3, 2})});
-      if (failed(t))
-        return failure();
-      cur = *t;
-    }
-    FailureOr<Value> y = c.make<g::MatMulOp>({cur, m});
-    if (failed(y))
-      return failure();
-    cur = *y;
-  }
-  return c.done(c.make<g::TransposeOp>({cur}, {c.array("perm", {0, 1, 3, 2})}));
+  // PyTorch's source indices: nearest is floorf(dst * scale) in float
+  // (UpSample.h's nearest_idx); linear is (dst + 0.5) * scale - 0.5
+  // clamped at 0, or dst * (in - 1) / (out - 1) with align_corners.
+  auto source = [&](int axis, int64_t o) -> double {
+    if (!linear)
+      return std::floor(float(o) * float(scale[axis]));
+    if (alignCorners)
+      return out[axis] > 1 ? o * double(in[axis] - 1) / double(out[axis] - 1) : 0.0;
+    return std::max(0.0, (o + 0.5) * scale[axis] - 0.5);
+  };
+  return c.done(g::createResample2d(c.b, c.loc, *x, {out[0], out[1]}, source, linear,
+                                    g::ResampleNearest::Floor));
 }
 
 /// Rows [begin, end) of the import-time tensor input `i` as a weight.

@@ -211,4 +211,191 @@ FailureOr<Value> createConstantPad(OpBuilder &builder, Location loc, Value x,
   return cur;
 }
 
+namespace {
+/// A 0-d constant of `type`'s element type holding `value`.
+Value floatScalar(OpBuilder &builder, Location loc, Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return ConstantOp::create(builder, loc,
+                            SplatElementsAttr::get(type, builder.getFloatAttr(elementType, value)));
+}
+
+NamedAttribute i64Array(OpBuilder &builder, StringRef name, ArrayRef<int64_t> v) {
+  return builder.getNamedAttr(name, builder.getDenseI64ArrayAttr(v));
+}
+} // namespace
+
+FailureOr<Value> createGroupNorm(OpBuilder &builder, Location loc, Value x, int64_t groups,
+                                 double eps, Value weight, Value bias) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() < 2)
+    return emitError(loc) << "normalization expects an input of rank 2 or more, got "
+                          << xt.getRank();
+  const int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  if (groups <= 0 || ch % groups != 0)
+    return emitError(loc) << "the " << ch << " channels are not a multiple of the " << groups
+                          << " groups";
+  for (auto [p, what] : {std::pair<Value, const char *>{weight, "weight"}, {bias, "bias"}}) {
+    if (!p)
+      continue;
+    auto pt = cast<RankedTensorType>(p.getType());
+    if (pt.getRank() != 1 || pt.getDimSize(0) != ch)
+      return emitError(loc) << "the " << what << " must have shape [" << ch << "], got "
+                            << pt;
+  }
+  Type et = xt.getElementType();
+  int64_t rest = n * groups ? xt.getNumElements() / (n * groups) : 0;
+  Value grouped = ReshapeOp::create(builder, loc, RankedTensorType::get({n, groups, rest}, et), x);
+  auto mean = [&](Value v) {
+    return createInferred<ReduceMeanOp>(builder, loc, {v}, {i64Array(builder, "axes", {2})});
+  };
+  FailureOr<Value> mu = mean(grouped);
+  if (failed(mu))
+    return failure();
+  FailureOr<Value> centered = createInferred<SubOp>(builder, loc, {grouped, *mu});
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = createInferred<MulOp>(builder, loc, {*centered, *centered});
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> var = mean(*squared);
+  if (failed(var))
+    return failure();
+  FailureOr<Value> shifted =
+      createInferred<AddOp>(builder, loc, {*var, floatScalar(builder, loc, et, eps)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> stddev = createInferred<SqrtOp>(builder, loc, {*shifted});
+  if (failed(stddev))
+    return failure();
+  FailureOr<Value> normed = createInferred<DivOp>(builder, loc, {*centered, *stddev});
+  if (failed(normed))
+    return failure();
+  Value y = ReshapeOp::create(builder, loc, xt, *normed);
+  SmallVector<int64_t> paramShape{ch};
+  paramShape.append(xt.getRank() - 2, 1);
+  for (auto [p, isWeight] : {std::pair<Value, bool>{weight, true}, {bias, false}}) {
+    if (!p)
+      continue;
+    Value shaped = ReshapeOp::create(builder, loc, RankedTensorType::get(paramShape, et), p);
+    FailureOr<Value> next = isWeight ? createInferred<MulOp>(builder, loc, {y, shaped})
+                                     : createInferred<AddOp>(builder, loc, {y, shaped});
+    if (failed(next))
+      return failure();
+    y = *next;
+  }
+  return y;
+}
+
+namespace {
+/// The [in, out] matrix (x * A resamples a row) of one axis.
+std::vector<float> resampleMatrix(int64_t in, int64_t out, function_ref<double(int64_t)> source,
+                                  bool linear, ResampleNearest rounding) {
+  std::vector<float> a(size_t(in * out), 0.0f);
+  auto clampIndex = [&](double v) { return std::clamp<int64_t>(int64_t(v), 0, in - 1); };
+  for (int64_t o = 0; o < out; ++o) {
+    double x = source(o);
+    if (!linear) {
+      double r = 0;
+      const bool half = x - std::floor(x) == 0.5;
+      switch (rounding) {
+      case ResampleNearest::RoundPreferFloor: r = half ? std::floor(x) : std::round(x); break;
+      case ResampleNearest::RoundPreferCeil: r = half ? std::ceil(x) : std::round(x); break;
+      case ResampleNearest::Floor: r = std::floor(x); break;
+      case ResampleNearest::Ceil: r = std::ceil(x); break;
+      }
+      a[clampIndex(r) * out + o] = 1.0f;
+      continue;
+    }
+    x = std::clamp(x, 0.0, double(in - 1));
+    int64_t i0 = clampIndex(std::floor(x)), i1 = std::min<int64_t>(i0 + 1, in - 1);
+    double l = x - double(i0);
+    a[i0 * out + o] += float(1.0 - l);
+    a[i1 * out + o] += float(l);
+  }
+  return a;
+}
+
+/// k when the [in, out] matrix `a` copies input i to outputs i*k .. i*k+k-1
+/// (out == in * k), else 0.
+int64_t repeatFactor(const std::vector<float> &a, int64_t in, int64_t out) {
+  if (out % in != 0)
+    return 0;
+  int64_t k = out / in;
+  for (int64_t i = 0; i < in; ++i)
+    for (int64_t o = 0; o < out; ++o)
+      if (a[i * out + o] != (o / k == i ? 1.0f : 0.0f))
+        return 0;
+  return k;
+}
+} // namespace
+
+FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
+                                  ArrayRef<int64_t> outSize,
+                                  function_ref<double(int axis, int64_t o)> source, bool linear,
+                                  ResampleNearest rounding) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
+    return emitError(loc) << "resampling expects a 4-D float input and two sizes, got " << xt;
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i)
+    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
+      return emitError(loc) << "resampling size " << in[i] << " to " << outSize[i]
+                            << " is out of range";
+  Type et = xt.getElementType();
+  const int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  std::vector<float> mats[2];
+  int64_t repeat[2];
+  for (int i = 0; i < 2; ++i) {
+    mats[i] = resampleMatrix(
+        in[i], outSize[i], [&](int64_t o) { return source(i, o); }, linear, rounding);
+    repeat[i] = repeatFactor(mats[i], in[i], outSize[i]);
+  }
+  auto type = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+  if (repeat[0] && repeat[1]) {
+    // Each element repeated k_h x k_w times: [N, C, H, 1, W, 1] expanded.
+    Value r = ReshapeOp::create(builder, loc, type({n, ch, in[0], 1, in[1], 1}), x);
+    FailureOr<Value> e = createInferred<ExpandOp>(
+        builder, loc, {r},
+        {i64Array(builder, "shape", {n, ch, in[0], repeat[0], in[1], repeat[1]})});
+    if (failed(e))
+      return failure();
+    return ReshapeOp::create(builder, loc, type({n, ch, outSize[0], outSize[1]}), *e).getResult();
+  }
+  // Columns, then rows: [N, C, H, W] x Aw -> [N, C, H, Wo]; transposed to
+  // [N, C, Wo, H] x Ah -> [N, C, Wo, Ho]; transposed back.
+  Value cur = x;
+  bool transposed = false;
+  auto transpose = [&](Value v) {
+    return createInferred<TransposeOp>(builder, loc, {v},
+                                       {i64Array(builder, "perm", {0, 1, 3, 2})});
+  };
+  for (int axis : {1, 0}) {
+    if (outSize[axis] == in[axis] && repeat[axis] == 1)
+      continue; // the identity
+    if (axis == 0) {
+      FailureOr<Value> t = transpose(cur);
+      if (failed(t))
+        return failure();
+      cur = *t;
+      transposed = true;
+    }
+    auto mt = RankedTensorType::get({in[axis], outSize[axis]}, builder.getF32Type());
+    Value m = ConstantOp::create(builder, loc,
+                                 DenseElementsAttr::get(mt, ArrayRef<float>(mats[axis])));
+    if (et != builder.getF32Type())
+      m = CastOp::create(builder, loc, RankedTensorType::get(mt.getShape(), et), m);
+    FailureOr<Value> mm = createInferred<MatMulOp>(builder, loc, {cur, m});
+    if (failed(mm))
+      return failure();
+    cur = *mm;
+  }
+  if (transposed) {
+    FailureOr<Value> t = transpose(cur);
+    if (failed(t))
+      return failure();
+    cur = *t;
+  }
+  return cur;
+}
+
 } // namespace neuron::graph

@@ -82,6 +82,38 @@ createConstantPad(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value x,
                   llvm::ArrayRef<int64_t> before, llvm::ArrayRef<int64_t> after,
                   mlir::Attribute fill);
 
+/// Group normalization of `x` [N, C, ...]: each sample's C channels split
+/// into `groups` groups, each normalized over its channels and the trailing
+/// axes, (x - mean) / sqrt(var + eps) with the biased variance, then
+/// multiplied by `weight` and offset by `bias` ([C] each; a null Value skips
+/// it). Instance normalization is groups = C (ONNX InstanceNormalization,
+/// aten::instance_norm); aten::group_norm takes any divisor of C. Errors at
+/// `loc`: rank below 2, groups not dividing C, a weight or bias not [C].
+llvm::FailureOr<mlir::Value> createGroupNorm(mlir::OpBuilder &builder,
+                                             mlir::Location loc, mlir::Value x,
+                                             int64_t groups, double eps,
+                                             mlir::Value weight,
+                                             mlir::Value bias);
+
+/// Nearest sampling's rounding of the source coordinate.
+enum class ResampleNearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+
+/// Resamples the two trailing axes of the 4-D float `x` to `outSize` (each
+/// in 1 .. 2^16). `source(axis, o)` is the input coordinate that output
+/// index o of axis 0 (rows) or 1 (columns) samples, in the frontend's own
+/// formula (ONNX Resize's coordinate_transformation_mode, PyTorch's
+/// interpolate). Nearest sampling rounds it with `rounding`; linear
+/// interpolation clamps it to [0, in - 1] and blends the two neighbours.
+/// Either way the index is clamped into the axis. An axis whose resampling
+/// repeats each input element k times becomes a reshape and an expand; any
+/// other is a matmul by a constant [in, out] resampling matrix (the rows'
+/// axis through a transpose, which folds into the matmul at load).
+llvm::FailureOr<mlir::Value>
+createResample2d(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value x,
+                 llvm::ArrayRef<int64_t> outSize,
+                 llvm::function_ref<double(int axis, int64_t o)> source,
+                 bool linear, ResampleNearest rounding);
+
 } // namespace neuron::graph
 
 #endif // NEURON_DIALECT_GRAPH_IR_GRAPHBUILDER_H
