@@ -16,6 +16,7 @@
 #include <omp.h>
 
 #include <cfloat>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string>
@@ -30,6 +31,35 @@ struct DnnlEnv {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
   int numThreads = 0;
+
+  /// Work buffers every kernel of the env shares, since they run one at a
+  /// time (a Model runs one request at a time; each pipeline worker has its
+  /// own env): slot 0 is oneDNN's scratchpad (Winograd's transformed tiles,
+  /// megabytes per convolution), slots 1.. hold the arguments a kernel
+  /// stages through its primitive's own layout (DnnlKernel::bindStaged).
+  /// One buffer per slot instead of one per kernel keeps them hot in cache
+  /// and the memory footprint at the largest kernel's. Each grows to the
+  /// largest size a kernel reserves while the stage's kernels are made (at
+  /// load); kernels fetch the pointers when they run.
+  struct Buffer {
+    std::unique_ptr<uint8_t, void (*)(void *)> data{nullptr, std::free};
+    size_t bytes = 0;
+  };
+  std::vector<Buffer> buffers;
+  void reserve(size_t slot, size_t bytes) {
+    if (buffers.size() <= slot)
+      buffers.resize(slot + 1);
+    Buffer &b = buffers[slot];
+    if (bytes <= b.bytes)
+      return;
+    size_t rounded = (bytes + 4095) / 4096 * 4096;
+    void *p = std::aligned_alloc(4096, rounded);
+    if (!p)
+      throw Error("cannot allocate " + std::to_string(bytes) + " bytes of oneDNN work space");
+    b.data.reset(static_cast<uint8_t *>(p));
+    b.bytes = rounded;
+  }
+  void *buffer(size_t slot) const { return buffers[slot].data.get(); }
 };
 
 std::shared_ptr<DnnlEnv> makeDnnlEnv(int numThreads) {
@@ -147,8 +177,7 @@ public:
                   bool in, bool out) {
     memory user(have, env_.engine, DNNL_MEMORY_NONE);
     bindings_.push_back({user, source});
-    memory mine = tProbe ? memory(want, env_.engine, DNNL_MEMORY_NONE) : memory(want, env_.engine);
-    args_[arg] = mine;
+    memory mine = bindShared(arg, want, 1 + staged_++);
     auto stage = [&](const memory &from, const memory &to) {
       dnnl::reorder::primitive_desc pd(from, to, userScratchpad());
       Staging s{dnnl::reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}};
@@ -172,13 +201,15 @@ public:
     impl_ = pd.impl_info_str();
     memory::desc sd = pd.scratchpad_desc();
     if (sd.get_size())
-      bindFixed(DNNL_ARG_SCRATCHPAD, memory(sd, env_.engine));
+      bindShared(DNNL_ARG_SCRATCHPAD, sd, 0);
   }
 
   void run(const void *const *in, void *const *out) override {
     for (Binding &b : bindings_)
       b.mem.set_data_handle(b.source >= 0 ? const_cast<void *>(in[b.source])
                                           : out[-1 - b.source]);
+    for (auto &[mem, slot] : shared_)
+      mem.set_data_handle(env_.buffer(slot));
     try {
       for (Staging &s : pre_)
         s.reorder.execute(env_.stream, s.args);
@@ -195,13 +226,25 @@ public:
   std::string implementation() const override { return impl_; }
 
 private:
-  /// A reorder between a run-time buffer and one of the kernel's own.
+  /// A reorder between a run-time buffer and one of the env's shared ones.
   struct Staging {
     dnnl::reorder reorder;
     std::unordered_map<int, memory> args;
   };
 
+  /// Binds `arg` to the env's shared buffer `slot`, reserved for `md`.
+  memory bindShared(int arg, const memory::desc &md, size_t slot) {
+    memory m(md, env_.engine, DNNL_MEMORY_NONE);
+    if (!tProbe)
+      env_.reserve(slot, md.get_size());
+    args_[arg] = m;
+    shared_.push_back({m, slot});
+    return m;
+  }
+
   DnnlEnv &env_;
+  std::vector<std::pair<memory, size_t>> shared_;
+  size_t staged_ = 0;
   std::vector<Staging> pre_, post_;
   std::string impl_;
   dnnl::primitive primitive_;

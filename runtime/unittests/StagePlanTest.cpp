@@ -323,6 +323,32 @@ TEST(StagePlanTest, WinogradConvolutionsStageTheirLayouts) {
   EXPECT_EQ(wino, 2u) << plan;
 }
 
+// Kernels share the env's scratchpad and staging buffers, which grow as
+// later kernels are made: the earlier kernels must run on the grown buffers
+// (a stale pointer would be freed memory), and one kernel's staged source
+// and result must not share a slot.
+TEST(StagePlanTest, KernelsShareGrowingWorkBuffers) {
+  if (!__builtin_cpu_supports("avx512f"))
+    GTEST_SKIP() << "oneDNN's Winograd kernels need AVX-512";
+  Built b = build({{DType::F32, {1, 16, 12, 12}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                      std::mt19937 &rng) {
+    uint32_t x = s.addOp(OpKind::Relu, {in[0]});
+    uint32_t c1 = s.addOp(OpKind::Conv, {x, weight(s, "w1", {16, 16, 3, 3}, rng)}, convAttrs(3, 1));
+    uint32_t c2 = s.addOp(OpKind::Conv, {s.addOp(OpKind::Relu, {c1}),
+                                         weight(s, "w2", {128, 16, 3, 3}, rng)},
+                          convAttrs(3, 1));
+    uint32_t c3 = s.addOp(OpKind::Conv, {s.addOp(OpKind::Relu, {c2}),
+                                         weight(s, "w3", {16, 128, 3, 3}, rng)},
+                          convAttrs(3, 1));
+    return std::vector<uint32_t>{s.addOp(OpKind::Add, {c3, c1})};
+  });
+  Model m = runBoth(b);
+  // The first two (the first made before the second grew the buffers) are
+  // Winograd kernels, which stage both operands and use a scratchpad.
+  EXPECT_TRUE(hasStep(m, "conv [nhwc] (onednn jit_fp32_wino")) << planText(m);
+  EXPECT_TRUE(hasStep(m, "conv+relu [nhwc] (onednn jit_fp32_wino")) << planText(m);
+}
+
 // A fused operand is appended after the op's own operands: it must not be
 // taken for Gemm's C or a convolution's bias (a regression).
 TEST(StagePlanTest, FusedOperandsAreNotTheOpsOwnOperands) {
