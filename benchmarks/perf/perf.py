@@ -34,6 +34,9 @@ REPEATS = int(os.environ.get("REPEATS", "3"))
 SECONDS = float(os.environ.get("SECONDS_PER_RUN", os.environ.get("SECONDS", "2")))
 FIXED_REQUESTS = int(os.environ["REQUESTS"]) if os.environ.get("REQUESTS") else 0
 BIG = int(os.environ.get("BATCH", "6"))
+# What each output is, for the accuracy table (make_models.py).
+OUTPUT_NAMES = {"mlp": ["probs"], "resnet18": ["logits"], "mobilenet_v2": ["logits"],
+                "bert_mini": ["hidden", "pooled"], "bert_base": ["hidden", "pooled", "logits"]}
 MIN_REQUESTS, MAX_REQUESTS, WARMUP = 3, 200, 1
 
 
@@ -122,18 +125,18 @@ class Suite:
         return rows
 
     def max_diff(self, neff, name):
-        """Max |output - PyTorch's fp32 output| over every output."""
+        """Max |output - PyTorch's fp32 output| of each output, in order."""
         outdir = neff + ".out"
         os.makedirs(outdir, exist_ok=True)
         run([self.nrun, neff, *[a for f in self.inputs(name) for a in ("--input", f)],
              "--output-dir", outdir])
-        worst, i = 0.0, 0
+        diffs, i = [], 0
         while os.path.exists(self.path(name, f"out{i}.npy")):
             ref = np.load(self.path(name, f"out{i}.npy"))
             got = np.load(os.path.join(outdir, f"output{i}.npy")).astype(np.float32)
-            worst = max(worst, float(np.max(np.abs(got - ref))))
+            diffs.append(float(np.max(np.abs(got - ref))))
             i += 1
-        return worst
+        return diffs
 
     def gemm_efficiency(self, neff, latency_ms):
         return json.loads(run([self.gemm, neff, "--json", "--repeats", "3", "--latency-ms",
@@ -186,6 +189,13 @@ def main():
                 dp += ["--batch", str(batch)]
                 label += f" (batch-1 model, --batch {batch})"
             plans.append((batch, label, m1, b1, dp))
+            if batch != 1 and BIG % 2 == 0 and BIG > 2:
+                # torch-neuron's usual DataParallel deployment: the model
+                # compiled at the per-core batch, each request split in two.
+                half = suite.trace(model, BIG // 2)
+                plans.append((batch, f"ours fp32, data parallel 2 cores (batch-{BIG // 2} model, "
+                              f"--batch {batch})", suite.compile(half, 1), half,
+                              dp))
             if suite.autocast:
                 for cast in ("matmult", "all"):
                     # A bf16 mode the compiler or runtime cannot do yet is a
@@ -293,10 +303,13 @@ def main():
         print(f"| {model} | {batch} | {label} | {num(row['throughput'])} | {num(row['p95'])} "
               f"| {ratio:.2f} |")
     print()
-    print("| model | batch | configuration | max abs diff vs PyTorch fp32 |")
-    print("|---|---|---|---|")
+    print("| model | batch | configuration | max abs diff vs PyTorch fp32 | per output |")
+    print("|---|---|---|---|---|")
     for model, batch, label, d in accuracy:
-        print(f"| {model} | {batch} | {label} | {d:.2e} |")
+        names = OUTPUT_NAMES.get(model, [])
+        per = ", ".join(f"{names[i] if i < len(names) else f'out{i}'} {x:.2e}"
+                        for i, x in enumerate(d))
+        print(f"| {model} | {batch} | {label} | {max(d):.2e} | {per} |")
     print()
     print("GEMM efficiency: oneDNN alone at the model's MatMul/Gemm/Conv shapes (1 thread, "
           "weights pre-packed) right after each 1-core run of the model; medians over repeats, "
@@ -331,9 +344,12 @@ def main():
         if model == "bert_base":
             for label, r in c["bf16"].items():
                 check(f"{label} / fp32 1-core throughput", model, batch, r, ">= 2.5", r >= 2.5)
-                d = c["bf16_diff"][label]
-                check(f"{label} max diff vs PyTorch", model, batch, d, "<= 1e-2", d <= 1e-2,
-                      "{:.2e}")
+                # The issue's criterion is on the logits: the classifier's
+                # output (the model's last); the hidden states are in the
+                # accuracy table above.
+                d = c["bf16_diff"][label][-1]
+                check(f"{label} logits max diff vs PyTorch", model, batch, d, "<= 1e-2",
+                      d <= 1e-2, "{:.2e}")
             if not c["bf16"]:
                 print(f"| bf16 / fp32 throughput | {model} | {batch} | skipped (see above) "
                       f"| >= 2.5 | n/a |")

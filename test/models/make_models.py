@@ -153,9 +153,12 @@ class Layer(nn.Module):
 
 
 class Bert(nn.Module):
-    """A BERT encoder with embeddings, an attention mask and a pooler."""
+    """A BERT encoder with embeddings, an attention mask and a pooler; with
+    `labels`, also a sequence-classification head on the pooled output (as
+    Hugging Face's BertForSequenceClassification) whose logits are a third
+    output."""
 
-    def __init__(self, vocab=1000, d=64, layers=2, heads=4, ff=256, max_len=512):
+    def __init__(self, vocab=1000, d=64, layers=2, heads=4, ff=256, max_len=512, labels=0):
         super().__init__()
         self.word = nn.Embedding(vocab, d)
         self.position = nn.Embedding(max_len, d)
@@ -164,6 +167,7 @@ class Bert(nn.Module):
         self.register_buffer("position_ids", torch.arange(max_len).expand((1, -1)))
         self.layers = nn.ModuleList([Layer(d, heads, ff) for _ in range(layers)])
         self.pooler = nn.Linear(d, d)
+        self.classifier = nn.Linear(d, labels) if labels else None
 
     def forward(self, input_ids, attention_mask):
         seq = input_ids.size(1)
@@ -174,7 +178,10 @@ class Bert(nn.Module):
         mask = (1.0 - mask) * -10000.0
         for layer in self.layers:
             x = layer(x, mask)
-        return x, torch.tanh(self.pooler(x[:, 0]))
+        pooled = torch.tanh(self.pooler(x[:, 0]))
+        if self.classifier is None:
+            return x, pooled
+        return x, pooled, self.classifier(pooled)
 
 
 # Hugging Face style models, re-implemented after the transformers modelling
@@ -656,7 +663,7 @@ def models(name, batch=None):
     if name == "bert_mini":
         return Bert(30522, 256, 4, 4, 1024), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
     if name == "bert_base":
-        return Bert(30522, 768, 12, 12, 3072), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
+        return Bert(30522, 768, 12, 12, 3072, labels=2), bert_inputs(b(1), 128, 30522), ["input_ids", "attention_mask"]
     if name == "masks":
         return Masks(), masks_inputs(b(2)), ["x", "y", "mask"]
     if name == "gpt2":
