@@ -18,6 +18,8 @@
 //===----------------------------------------------------------------------===//
 #include "ONNXImporter.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -441,41 +443,49 @@ LogicalResult importResize(NodeBinder &b) {
   }
   if (outShape[0] != shape[0] || outShape[1] != shape[1])
     return b.emitUnsupported() << "resizing the batch or channel axis";
-  graph::ResampleNearest rounding = graph::ResampleNearest::RoundPreferFloor;
-  if (mode == "linear" || nearestMode == "round_prefer_floor")
-    rounding = graph::ResampleNearest::RoundPreferFloor;
-  else if (nearestMode == "round_prefer_ceil")
-    rounding = graph::ResampleNearest::RoundPreferCeil;
-  else if (nearestMode == "floor")
-    rounding = graph::ResampleNearest::Floor;
-  else if (nearestMode == "ceil")
-    rounding = graph::ResampleNearest::Ceil;
-  else
+  using Nearest = graph::ResampleNearest;
+  // nearest_mode matters (and is checked) only in nearest mode.
+  std::optional<Nearest> rounding =
+      mode == "linear" ? std::optional<Nearest>(Nearest::RoundPreferFloor)
+                       : llvm::StringSwitch<std::optional<Nearest>>(nearestMode)
+                             .Case("round_prefer_floor", Nearest::RoundPreferFloor)
+                             .Case("round_prefer_ceil", Nearest::RoundPreferCeil)
+                             .Case("floor", Nearest::Floor)
+                             .Case("ceil", Nearest::Ceil)
+                             .Default(std::nullopt);
+  if (!rounding)
     return b.emitError() << "nearest_mode '" << nearestMode << "' is not an ONNX mode";
-  if (coord != "half_pixel" && coord != "pytorch_half_pixel" && coord != "align_corners" &&
-      coord != "asymmetric" && coord != "tf_half_pixel_for_nn")
+  enum class Coord { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNN };
+  std::optional<Coord> cm = llvm::StringSwitch<std::optional<Coord>>(coord)
+                                .Case("half_pixel", Coord::HalfPixel)
+                                .Case("pytorch_half_pixel", Coord::PytorchHalfPixel)
+                                .Case("align_corners", Coord::AlignCorners)
+                                .Case("asymmetric", Coord::Asymmetric)
+                                .Case("tf_half_pixel_for_nn", Coord::TfHalfPixelForNN)
+                                .Default(std::nullopt);
+  if (!cm)
     return b.emitUnsupported() << "coordinate_transformation_mode '" << coord << "'";
   // ONNX's formulas, with scale = out / in or the given scale.
   auto source = [&](int axis, int64_t o) {
     const double sc = scale[2 + axis];
     const int64_t in = shape[2 + axis], out = outShape[2 + axis];
-    if (coord == "half_pixel")
-      return (o + 0.5) / sc - 0.5;
-    if (coord == "pytorch_half_pixel")
-      return out > 1 ? (o + 0.5) / sc - 0.5 : 0.0;
-    if (coord == "align_corners")
+    switch (*cm) {
+    case Coord::HalfPixel: return (o + 0.5) / sc - 0.5;
+    case Coord::PytorchHalfPixel: return out > 1 ? (o + 0.5) / sc - 0.5 : 0.0;
+    case Coord::AlignCorners:
       // The resized length is in * scale, unrounded, when scales are given
       // (ONNX's reference; equal to `out` with sizes).
       return in * sc > 1 ? o * double(in - 1) / (in * sc - 1) : 0.0;
-    if (coord == "asymmetric")
-      return o / sc;
-    return (o + 0.5) / sc; // tf_half_pixel_for_nn
+    case Coord::Asymmetric: return o / sc;
+    case Coord::TfHalfPixelForNN: return (o + 0.5) / sc;
+    }
+    return 0.0;
   };
   FailureOr<Value> x = b.floatValue(0);
   if (failed(x))
     return failure();
   FailureOr<Value> y = graph::createResample2d(b.builder(), b.loc, *x, {outShape[2], outShape[3]},
-                                               source, mode == "linear", rounding);
+                                               source, mode == "linear", *rounding);
   if (failed(y))
     return failure();
   b.setResult(0, *y);

@@ -150,6 +150,19 @@ FailureOr<Value> createLogical(OpBuilder &builder, Location loc,
   return failure();
 }
 
+namespace {
+/// A 0-d constant of `type`'s element type holding `value`.
+Value floatScalar(OpBuilder &builder, Location loc, Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return ConstantOp::create(builder, loc,
+                            SplatElementsAttr::get(type, builder.getFloatAttr(elementType, value)));
+}
+
+NamedAttribute i64Array(OpBuilder &builder, StringRef name, ArrayRef<int64_t> v) {
+  return builder.getNamedAttr(name, builder.getDenseI64ArrayAttr(v));
+}
+} // namespace
+
 FailureOr<Value> createConstantPad(OpBuilder &builder, Location loc, Value x,
                                    ArrayRef<int64_t> before,
                                    ArrayRef<int64_t> after, Attribute fill) {
@@ -178,9 +191,8 @@ FailureOr<Value> createConstantPad(OpBuilder &builder, Location loc, Value x,
       int64_t end = shape[axis] - std::max<int64_t>(0, -a);
       FailureOr<Value> sliced = createInferred<SliceOp>(
           builder, loc, {cur},
-          {builder.getNamedAttr("starts", builder.getDenseI64ArrayAttr({start})),
-           builder.getNamedAttr("ends", builder.getDenseI64ArrayAttr({end})),
-           builder.getNamedAttr("axes", builder.getDenseI64ArrayAttr({axis}))});
+          {i64Array(builder, "starts", {start}), i64Array(builder, "ends", {end}),
+           i64Array(builder, "axes", {axis})});
       if (failed(sliced))
         return failure();
       cur = *sliced;
@@ -211,18 +223,6 @@ FailureOr<Value> createConstantPad(OpBuilder &builder, Location loc, Value x,
   return cur;
 }
 
-namespace {
-/// A 0-d constant of `type`'s element type holding `value`.
-Value floatScalar(OpBuilder &builder, Location loc, Type elementType, double value) {
-  auto type = RankedTensorType::get({}, elementType);
-  return ConstantOp::create(builder, loc,
-                            SplatElementsAttr::get(type, builder.getFloatAttr(elementType, value)));
-}
-
-NamedAttribute i64Array(OpBuilder &builder, StringRef name, ArrayRef<int64_t> v) {
-  return builder.getNamedAttr(name, builder.getDenseI64ArrayAttr(v));
-}
-} // namespace
 
 FailureOr<Value> createGroupNorm(OpBuilder &builder, Location loc, Value x, int64_t groups,
                                  double eps, Value weight, Value bias) {
@@ -243,7 +243,7 @@ FailureOr<Value> createGroupNorm(OpBuilder &builder, Location loc, Value x, int6
                             << pt;
   }
   Type et = xt.getElementType();
-  int64_t rest = n * groups ? xt.getNumElements() / (n * groups) : 0;
+  int64_t rest = n * groups != 0 ? xt.getNumElements() / (n * groups) : 0;
   Value grouped = ReshapeOp::create(builder, loc, RankedTensorType::get({n, groups, rest}, et), x);
   auto mean = [&](Value v) {
     return createInferred<ReduceMeanOp>(builder, loc, {v}, {i64Array(builder, "axes", {2})});
