@@ -645,10 +645,13 @@ std::unique_ptr<Kernel> makePool(const OpInfo &op, DnnlEnv &env) {
           : a.countIncludePad        ? dnnl::algorithm::pooling_avg_include_padding
                                      : dnnl::algorithm::pooling_avg_exclude_padding;
   }
-  if (op.nhwcIn(0) != op.nhwcOut(0) || toDt(op.in[0].dtype) != dt::f32)
+  // f32 or bf16 (averages accumulate in f32 either way).
+  dt type = toDt(op.in[0].dtype);
+  if (op.nhwcIn(0) != op.nhwcOut(0) || (type != dt::f32 && type != dt::bf16) ||
+      op.out[0].dtype != op.in[0].dtype)
     return nullptr;
-  memory::desc xmd = actMd(toDims(x), dt::f32, op.nhwcIn(0)),
-               ymd = actMd(toDims(y), dt::f32, op.nhwcOut(0));
+  memory::desc xmd = actMd(toDims(x), type, op.nhwcIn(0)),
+               ymd = actMd(toDims(y), type, op.nhwcOut(0));
   dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, alg, xmd, ymd,
                                       strides, kernelDims, dil, padL, padR);
   dnnl::pooling_v2_forward::primitive_desc pd(desc, userScratchpad(), env.engine);

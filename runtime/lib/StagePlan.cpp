@@ -1,6 +1,8 @@
 //===- StagePlan.cpp - fusion, layouts, views and arena planning ----------===//
 #include "StagePlan.h"
 
+#include "Float16.h"
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -184,31 +186,46 @@ private:
 
   /// Folds inference BatchNorm `bn` (consuming conv's result) into the
   /// weights and bias of `conv`: W'[o] = W[o] * s[o], b'[o] = (b[o] - mean[o])
-  /// * s[o] + shift[o] with s = scale / sqrt(var + eps).
+  /// * s[o] + shift[o] with s = scale / sqrt(var + eps). Weights and
+  /// parameters may be f32 or bf16 (auto-cast); W' keeps W's type (a bf16 W'
+  /// is rounded once more, to nearest even), b' is f32.
   bool foldBatchNorm(Node &conv, const Node &bn) {
-    if (!conv.info.post.empty() || conv.info.in[0].dtype != DType::F32 ||
-        conv.info.in[1].dtype != DType::F32 || !pt_[conv.in[1]].fixed ||
-        (conv.in.size() == 3 && !pt_[conv.in[2]].fixed) || bn.in[0] != conv.out[0])
+    auto fixedFloat = [&](uint32_t id) {
+      DType d = pt_[id].type.dtype;
+      return pt_[id].fixed && (d == DType::F32 || d == DType::BF16);
+    };
+    DType wt = conv.info.in[1].dtype;
+    if (!conv.info.post.empty() || conv.info.in[0].dtype != wt || !fixedFloat(conv.in[1]) ||
+        (conv.in.size() == 3 && !fixedFloat(conv.in[2])) || bn.in[0] != conv.out[0])
       return false;
     for (size_t i = 1; i < 5; ++i)
-      if (!pt_[bn.in[i]].fixed || bn.info.in[i].dtype != DType::F32)
+      if (!fixedFloat(bn.in[i]))
         return false;
     const Shape &w = conv.info.in[1].shape;
     int64_t oc = w[0];
     if (int64_t(numElements(bn.info.in[1].shape)) != oc)
       return false;
     uint64_t per = numElements(w) / uint64_t(oc);
-    auto param = [&](size_t i) { return static_cast<const float *>(pt_[bn.in[i]].fixed); };
-    const float *scale = param(1), *shift = param(2), *mean = param(3), *var = param(4);
-    const float *W = static_cast<const float *>(pt_[conv.in[1]].fixed);
-    const float *b = conv.in.size() == 3 ? static_cast<const float *>(pt_[conv.in[2]].fixed) : nullptr;
-    auto wbuf = alignedBuffer(numElements(w) * 4), bbuf = alignedBuffer(uint64_t(oc) * 4);
-    float *W2 = reinterpret_cast<float *>(wbuf.get()), *b2 = reinterpret_cast<float *>(bbuf.get());
+    // Element i of a fixed f32 or bf16 tensor, as f32.
+    auto at = [&](uint32_t id, uint64_t i) {
+      const void *p = pt_[id].fixed;
+      return pt_[id].type.dtype == DType::F32 ? static_cast<const float *>(p)[i]
+                                               : bf16ToFloat(static_cast<const uint16_t *>(p)[i]);
+    };
+    bool bf16 = wt == DType::BF16;
+    auto wbuf = alignedBuffer(numElements(w) * (bf16 ? 2 : 4)), bbuf = alignedBuffer(uint64_t(oc) * 4);
+    float *b2 = reinterpret_cast<float *>(bbuf.get());
     for (int64_t o = 0; o < oc; ++o) {
-      float sc = scale[o] / std::sqrt(var[o] + bn.info.attrs.epsilon);
-      for (uint64_t k = 0; k < per; ++k)
-        W2[o * per + k] = W[o * per + k] * sc;
-      b2[o] = ((b ? b[o] : 0.0f) - mean[o]) * sc + shift[o];
+      float sc = at(bn.in[1], o) / std::sqrt(at(bn.in[4], o) + bn.info.attrs.epsilon);
+      for (uint64_t k = o * per; k < (o + 1) * per; ++k) {
+        float v = at(conv.in[1], k) * sc;
+        if (bf16)
+          reinterpret_cast<uint16_t *>(wbuf.get())[k] = floatToBf16(v);
+        else
+          reinterpret_cast<float *>(wbuf.get())[k] = v;
+      }
+      b2[o] = ((conv.in.size() == 3 ? at(conv.in[2], o) : 0.0f) - at(bn.in[3], o)) * sc +
+              at(bn.in[2], o);
     }
     owned_.push_back(wbuf);
     owned_.push_back(bbuf);
@@ -235,7 +252,8 @@ private:
     if (ji.kind == OpKind::Cast) {
       // bf16 <-> f32 after the op: oneDNN writes the result in the cast's
       // type (post-ops run in f32 before the conversion either way).
-      if (!isFloat(ji.out[0].dtype) || !isFloat(h.info.out[0].dtype))
+      // A sum post-op reads the residual it overwrites in the result's type.
+      if (!isFloat(ji.out[0].dtype) || !isFloat(h.info.out[0].dtype) || h.inPlace >= 0)
         return false;
       h.info.out[0].dtype = ji.out[0].dtype;
       return true;

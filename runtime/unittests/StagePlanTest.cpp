@@ -58,13 +58,13 @@ uint32_t scalar(StageBuilder &s, float v) {
 }
 
 /// Runs both backends, compares every output and returns the oneDNN model.
-Model runBoth(const Built &b) {
+Model runBoth(const Built &b, double rtol = 1e-4, double atol = 1e-5) {
   Model ref = Model::load(b.artifact, {KernelBackend::Reference, 1});
   Model fast = Model::load(b.artifact, {KernelBackend::Auto, 1});
   auto want = ref.run(b.inputs), got = fast.run(b.inputs);
   EXPECT_EQ(want.size(), got.size());
   for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
-    CompareResult r = compareTensors(got[i], want[i], 1e-4, 1e-5);
+    CompareResult r = compareTensors(got[i], want[i], rtol, atol);
     EXPECT_TRUE(r.ok) << "output " << i << ": " << r.problem << " " << r.mismatches
                       << " mismatches, worst at " << formatShape(r.worstPosition) << ": got "
                       << r.got << " expected " << r.expected;
@@ -347,6 +347,48 @@ TEST(StagePlanTest, KernelsShareGrowingWorkBuffers) {
   // Winograd kernels, which stage both operands and use a scratchpad.
   EXPECT_TRUE(hasStep(m, "conv [nhwc] (onednn jit_fp32_wino")) << planText(m);
   EXPECT_TRUE(hasStep(m, "conv+relu [nhwc] (onednn jit_fp32_wino")) << planText(m);
+}
+
+// A ResNet block as `--auto-cast matmult` leaves it: each conv between casts
+// to bf16 and back, batch norm and the residual in f32. The batch norms fold
+// into the bf16 weights, and the residual add is a sum over the f32 residual,
+// so the cast after it must stay a separate step (a bf16 result written over
+// an f32 residual was a regression: NaNs). oneDNN runs the bf16 max pool
+// after it.
+TEST(StagePlanTest, AutoCastBlockFoldsBatchNormIntoBf16Weights) {
+  Built b = build({{DType::F32, {1, 16, 12, 12}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                      std::mt19937 &rng) {
+    auto cast = [&](uint32_t x, DType to) {
+      OpAttrs a = defaultAttrs(OpKind::Cast);
+      a.castTo = to;
+      return s.addOp(OpKind::Cast, {x}, a);
+    };
+    auto bf16Weight = [&](const std::string &name, Shape shape) {
+      HostTensor t = randomTensor(DType::BF16, shape, rng, -0.3, 0.3);
+      return s.addWeight(name, {DType::BF16, shape}, t.data());
+    };
+    // The residual, f32 (made by a conv: a stage input's class stays NCHW).
+    uint32_t x = s.addOp(OpKind::Conv, {in[0], weight(s, "w0", {16, 16, 1, 1}, rng)},
+                         convAttrs(1, 1));
+    uint32_t c1 = s.addOp(OpKind::Conv, {cast(x, DType::BF16), bf16Weight("w1", {16, 16, 3, 3})},
+                          convAttrs(3, 1));
+    uint32_t a = s.addOp(OpKind::Relu, {batchNorm(s, cast(c1, DType::F32), 16, rng, "bn1")});
+    uint32_t c2 = s.addOp(OpKind::Conv, {cast(a, DType::BF16), bf16Weight("w2", {16, 16, 3, 3})},
+                          convAttrs(3, 1));
+    uint32_t sum = s.addOp(OpKind::Add, {batchNorm(s, cast(c2, DType::F32), 16, rng, "bn2"), x});
+    OpAttrs pool = defaultAttrs(OpKind::MaxPool);
+    pool.kernelShape = {2, 2};
+    pool.strides = {2, 2};
+    uint32_t p = s.addOp(OpKind::MaxPool, {cast(s.addOp(OpKind::Relu, {sum}), DType::BF16)}, pool);
+    return std::vector<uint32_t>{cast(p, DType::F32)};
+  });
+  // bf16 rounding: the reference rounds each conv's result and the
+  // unfolded weights, the plan the folded weights.
+  Model m = runBoth(b, 3e-2, 3e-2);
+  std::string plan = planText(m);
+  EXPECT_TRUE(hasStep(m, "conv+cast+batch_norm+relu+cast [nhwc]")) << plan;
+  EXPECT_TRUE(hasStep(m, "conv+cast+batch_norm+add+relu [nhwc]")) << plan;
+  EXPECT_TRUE(hasStep(m, "max_pool (onednn")) << plan;
 }
 
 // A fused operand is appended after the op's own operands: it must not be
