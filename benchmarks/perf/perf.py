@@ -210,6 +210,15 @@ def main():
                         continue
                     plans.append((batch, f"ours bf16 ({cast}), 1 core", neff, stem,
                                   ["--threads", "1"]))
+                    if cast == "matmult":
+                        # neuronx-cc's default precision, on every core.
+                        dpb = ["--mode", "data-parallel", "--device-ids", "0,1"]
+                        label = "ours bf16 (matmult), data parallel 2 cores"
+                        if batch != 1:
+                            dpb += ["--batch", str(batch)]
+                            label += f" (batch-1 model, --batch {batch})"
+                            neff = suite.compile(b1, 1, cast)
+                        plans.append((batch, label, neff, b1, dpb))
         for batch in (1, BIG):
             mine = [p for p in plans if p[0] == batch]
             stem = b1 if batch == 1 else bb
@@ -270,19 +279,27 @@ def main():
             best_label = max(fp32, key=lambda k: fp32[k]["throughput"])
             results.append((model, batch, f"**ours best fp32: {best_label}**", fp32[best_label],
                             fp32[best_label]["throughput"] / ref))
+            # The "our best configuration": any precision, with the
+            # accuracy of the bf16 ones in the table below.
+            best_any = max(ours, key=lambda k: ours[k]["throughput"])
+            if best_any != best_label:
+                results.append((model, batch, f"**ours best: {best_any}**", ours[best_any],
+                                ours[best_any]["throughput"] / ref))
             one = ours["ours fp32, 1 core"]
             checks[(model, batch)] = {
                 "latency_ratio": one["p50"] / lt[1][1]["p50"],
                 "throughput_ratio": fp32[best_label]["throughput"] / ref,
+                "best_label": best_any,
+                "best_ratio": ours[best_any]["throughput"] / ref,
                 "bf16": {k: v["throughput"] / one["throughput"] for k, v in ours.items()
-                         if "bf16" in k},
+                         if "bf16" in k and "1 core" in k},
             }
             # Accuracy and GEMM efficiency of the single-stage artifacts.
             accuracy.append((model, batch, "ours fp32, 1 core", suite.max_diff(mine[0][2], stem)))
             gemm.append((model, batch, "fp32", median_gemm(effs["ours fp32, 1 core"])))
             checks[(model, batch)]["gemm"] = gemm[-1][3]
             for p in mine:
-                if "bf16" in p[1]:
+                if "bf16" in p[1] and "1 core" in p[1]:
                     accuracy.append((model, batch, p[1], suite.max_diff(p[2], stem)))
                     gemm.append((model, batch, p[1], median_gemm(effs[p[1]])))
             checks[(model, batch)]["bf16_diff"] = {a[2]: a[3] for a in accuracy
@@ -339,8 +356,11 @@ def main():
         if batch == 1:
             check("fp32 1-core p50 latency / LibTorch 1-thread", model, batch,
                   c["latency_ratio"], "<= 0.6", c["latency_ratio"] <= 0.6)
-        check("ours best fp32 / LibTorch best throughput", model, batch,
-              c["throughput_ratio"], ">= 2", c["throughput_ratio"] >= 2)
+        check(f"ours best ({c['best_label']}) / LibTorch best throughput", model, batch,
+              c["best_ratio"], ">= 2", c["best_ratio"] >= 2)
+        if "fp32" not in c["best_label"]:
+            check("ours best fp32 / LibTorch best throughput", model, batch,
+                  c["throughput_ratio"], ">= 2", c["throughput_ratio"] >= 2)
         if model == "bert_base":
             for label, r in c["bf16"].items():
                 check(f"{label} / fp32 1-core throughput", model, batch, r, ">= 2.5", r >= 2.5)
