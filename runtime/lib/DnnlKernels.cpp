@@ -98,11 +98,13 @@ memory::desc plainMd(const memory::dims &dims, dt type = dt::f32) {
   return memory::desc(dims, type, strides);
 }
 
-/// The descriptor of a 4-D activation: NCHW, or NHWC when the planner chose
-/// channels-last for it.
-memory::desc actMd(const memory::dims &dims, dt type, bool nhwc) {
-  if (nhwc && dims.size() == 4)
+/// The descriptor of a 4-D activation in the layout the planner chose for
+/// it (NCHW, NHWC or blocked nChw16c).
+memory::desc actMd(const memory::dims &dims, dt type, Layout layout) {
+  if (layout == Layout::Nhwc && dims.size() == 4)
     return memory::desc(dims, type, memory::format_tag::nhwc);
+  if (layout == Layout::Blocked && dims.size() == 4)
+    return memory::desc(dims, type, memory::format_tag::nChw16c);
   return plainMd(dims, type);
 }
 
@@ -361,7 +363,9 @@ bool appendPostOps(const OpInfo &op, const memory::dims &dstDims, dnnl::post_ops
     // An operand of the result's own shape takes the result's view (a
     // matmul may have collapsed its rows); others broadcast against it.
     memory::dims d = p.full ? dstDims : padTo(toDims(t.shape), dstDims.size());
-    memory::desc md = actMd(d, toDt(t.dtype), op.nhwcIn(p.input));
+    if (op.layoutIn(p.input) == Layout::Blocked)
+      return false; // The planner keeps post-op operands out of blocked layouts.
+    memory::desc md = actMd(d, toDt(t.dtype), op.layoutIn(p.input));
     args.push_back({po.len(), md, p.input});
     po.append_binary(alg, md);
   }
@@ -511,9 +515,9 @@ std::unique_ptr<Kernel> makeGemm(const OpInfo &op, const std::vector<const void 
 /// F(2x2, 3x3) and F(4x4, 3x3) kernels for AVX-512), which does about half
 /// the direct kernel's multiplications: 1.6-2.3x faster at ResNet's shapes
 /// on AVX-512, results within a few ulps of the direct kernel's. Those
-/// kernels compute in the blocked nChw16c layout: the kernel reorders its
-/// input in, and its result out (and in first, when a post-op sums into
-/// it). Null when oneDNN has no Winograd kernel for the op (no AVX-512, a
+/// kernels compute in the blocked nChw16c layout: an operand the planner
+/// keeps in another layout is reordered in (the input; the result too when
+/// a post-op sums into it) and the result out. Null when oneDNN has no Winograd kernel for the op (no AVX-512, a
 /// post-op it cannot fuse) or NEURON_RT_DISABLE lists "winograd".
 std::unique_ptr<Kernel> makeWinogradConv(const OpInfo &op, const memory::desc &xmd,
                                          const memory::desc &wplain, const memory::desc &bmd,
@@ -547,11 +551,19 @@ std::unique_ptr<Kernel> makeWinogradConv(const OpInfo &op, const memory::desc &x
   for (const PostOp &p : op.post)
     sum = sum || p.inPlace;
   auto kernel = std::make_unique<DnnlKernel>(env);
-  kernel->bindStaged(DNNL_ARG_SRC, xmd, pd->src_desc(), 0, true, false);
+  // An operand the planner already keeps in the kernel's layout (blocked)
+  // is used in place.
+  if (xmd == pd->src_desc())
+    kernel->bind(DNNL_ARG_SRC, xmd, 0);
+  else
+    kernel->bindStaged(DNNL_ARG_SRC, xmd, pd->src_desc(), 0, true, false);
   kernel->bindConst(DNNL_ARG_WEIGHTS, wplain, pd->weights_desc(), weights);
   if (!bmd.is_zero())
     kernel->bind(DNNL_ARG_BIAS, bmd, 2);
-  kernel->bindStaged(DNNL_ARG_DST, ymd, pd->dst_desc(), -1, sum, true);
+  if (ymd == pd->dst_desc())
+    kernel->bind(DNNL_ARG_DST, ymd, -1);
+  else
+    kernel->bindStaged(DNNL_ARG_DST, ymd, pd->dst_desc(), -1, sum, true);
   kernel->bindPostArgs(args);
   kernel->setPrimitive(dnnl::convolution_forward(*pd), *pd);
   return kernel;
@@ -570,10 +582,10 @@ std::unique_ptr<Kernel> makeConv(const OpInfo &op, const std::vector<const void 
     padL = {a.pads[0], a.pads[1]};
     padR = {a.pads[2], a.pads[3]};
   }
-  if (x.size() != 4 || op.nhwcIn(0) != op.nhwcOut(0))
-    return nullptr; // Mixed layouts only have oneDNN's slow reference conv.
-  memory::desc xmd = actMd(toDims(x), toDt(op.in[0].dtype), op.nhwcIn(0)),
-               ymd = actMd(toDims(y), toDt(op.out[0].dtype), op.nhwcOut(0));
+  if (x.size() != 4)
+    return nullptr;
+  memory::desc xmd = actMd(toDims(x), toDt(op.in[0].dtype), op.layoutIn(0)),
+               ymd = actMd(toDims(y), toDt(op.out[0].dtype), op.layoutOut(0));
   memory::dims wd = G == 1 ? toDims(w) : memory::dims{G, w[0] / G, w[1], w[2], w[3]};
   memory::desc wplain = plainMd(wd, toDt(op.in[1].dtype));
   bool packW = constIn[1] != nullptr;
@@ -585,6 +597,10 @@ std::unique_ptr<Kernel> makeConv(const OpInfo &op, const std::vector<const void 
     if (auto k = makeWinogradConv(op, xmd, wplain, bmd, ymd, strides, dil, padL, padR,
                                   constIn[1], env))
       return k;
+  // The direct kernels: mixed layouts only have oneDNN's slow reference
+  // conv, and the blocked layout is for Winograd's (which stage any).
+  if (op.layoutIn(0) != op.layoutOut(0) || op.anyBlocked())
+    return nullptr;
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
                                        dnnl::algorithm::convolution_direct, xmd, wwant, bmd, ymd,
                                        strides, dil, padL, padR);
@@ -647,11 +663,11 @@ std::unique_ptr<Kernel> makePool(const OpInfo &op, DnnlEnv &env) {
   }
   // f32 or bf16 (averages accumulate in f32 either way).
   dt type = toDt(op.in[0].dtype);
-  if (op.nhwcIn(0) != op.nhwcOut(0) || (type != dt::f32 && type != dt::bf16) ||
+  if (op.layoutIn(0) != op.layoutOut(0) || (type != dt::f32 && type != dt::bf16) ||
       op.out[0].dtype != op.in[0].dtype)
     return nullptr;
-  memory::desc xmd = actMd(toDims(x), type, op.nhwcIn(0)),
-               ymd = actMd(toDims(y), type, op.nhwcOut(0));
+  memory::desc xmd = actMd(toDims(x), type, op.layoutIn(0)),
+               ymd = actMd(toDims(y), type, op.layoutOut(0));
   dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, alg, xmd, ymd,
                                       strides, kernelDims, dil, padL, padR);
   dnnl::pooling_v2_forward::primitive_desc pd(desc, userScratchpad(), env.engine);
@@ -664,7 +680,7 @@ std::unique_ptr<Kernel> makeBatchNorm(const OpInfo &op, DnnlEnv &env) {
     return nullptr;
   if (op.nhwcIn(0) != op.nhwcOut(0) || toDt(op.in[0].dtype) != dt::f32)
     return nullptr;
-  memory::desc xmd = actMd(toDims(x), dt::f32, op.nhwcIn(0)), cmd = plainMd({x[1]});
+  memory::desc xmd = actMd(toDims(x), dt::f32, op.layoutIn(0)), cmd = plainMd({x[1]});
   auto flags = dnnl::normalization_flags::use_global_stats |
                dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
   dnnl::batch_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, xmd,
@@ -818,8 +834,8 @@ std::unique_ptr<Kernel> makeTranspose(const OpInfo &op, DnnlEnv &env) {
 /// or a Cast between f32 and bf16, as a oneDNN reorder.
 std::unique_ptr<Kernel> makeReorder(const OpInfo &op, DnnlEnv &env) {
   memory::dims d = toDims(op.in[0].shape);
-  memory::desc src = actMd(d, toDt(op.in[0].dtype), op.nhwcIn(0)),
-               dst = actMd(d, toDt(op.out[0].dtype), op.nhwcOut(0));
+  memory::desc src = actMd(d, toDt(op.in[0].dtype), op.layoutIn(0)),
+               dst = actMd(d, toDt(op.out[0].dtype), op.layoutOut(0));
   dnnl::reorder::primitive_desc pd(env.engine, src, env.engine, dst, userScratchpad());
   return srcDstKernel<dnnl::reorder>(env, src, dst, pd);
 }
@@ -889,7 +905,14 @@ std::unique_ptr<Kernel> makeDnnlKernel(const OpInfo &op, const std::vector<const
   enterDnnlThread(env);
   std::vector<float> buf;
   std::unique_ptr<Kernel> k;
-  if (op.kind == OpKind::Cast || (op.kind == OpKind::Identity && op.nhwcIn(0) != op.nhwcOut(0)))
+  // Blocked tensors are read only by kernels that know the layout; an
+  // elementwise op whose operands all share it reads them positionally.
+  if (op.anyBlocked() && op.kind != OpKind::Conv && op.kind != OpKind::MaxPool &&
+      op.kind != OpKind::AveragePool && op.kind != OpKind::GlobalAveragePool &&
+      op.kind != OpKind::Cast && op.kind != OpKind::Identity && !isUnary(op.kind) &&
+      !isBinary(op.kind))
+    return nullptr;
+  if (op.kind == OpKind::Cast || (op.kind == OpKind::Identity && op.layoutIn(0) != op.layoutOut(0)))
     k = makeReorder(op, env);
   else if (op.kind == OpKind::Pow)
     k = makeScalarPow(op, constIn, env);

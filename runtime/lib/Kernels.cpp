@@ -73,8 +73,23 @@ bool rewriteDisabled(const char *what) {
   const char *env = std::getenv("NEURON_RT_DISABLE");
   if (!env)
     return false;
-  std::string list = std::string(",") + env + ",";
-  return list.find(std::string(",") + what + ",") != std::string::npos;
+  static const char *const known[] = {"fusion", "transposes", "layouts",
+                                      "blocked", "views",      "winograd"};
+  bool found = false;
+  std::string list = env;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = std::min(list.find(',', start), list.size());
+    std::string item = list.substr(start, end - start);
+    start = end + 1;
+    if (item.empty())
+      continue;
+    if (std::find(std::begin(known), std::end(known), item) == std::end(known))
+      throw Error("NEURON_RT_DISABLE: unknown rewrite '" + item +
+                  "' (expected a comma-separated list of fusion, transposes, layouts, "
+                  "blocked, views, winograd)");
+    found = found || item == what;
+  }
+  return found;
 }
 
 } // namespace neuron::rt

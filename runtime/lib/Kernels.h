@@ -35,6 +35,12 @@ struct PostOp {
   bool inPlace = false;
 };
 
+/// How a 4-D activation is stored: the graph's NCHW, channels-last NHWC,
+/// or oneDNN's blocked nChw16c (channels in blocks of 16, used only for
+/// f32 tensors with a multiple of 16 channels between kernels that take it:
+/// Winograd convolutions, pooling and elementwise ops).
+enum class Layout : uint8_t { Nchw, Nhwc, Blocked };
+
 /// Everything a kernel needs to know about one op, with static types.
 struct OpInfo {
   OpKind kind = OpKind::Identity;
@@ -43,16 +49,18 @@ struct OpInfo {
   std::vector<TensorType> in, out;
   /// Fused post-ops, in order (oneDNN kernels only).
   std::vector<PostOp> post;
-  /// Per input / output: true when the 4-D tensor is stored channels-last
-  /// (NHWC) instead of the graph's NCHW (oneDNN kernels only).
-  std::vector<bool> inNhwc, outNhwc;
+  /// Per input / output: the 4-D tensor's layout when it is not the
+  /// graph's NCHW (oneDNN kernels only); missing entries are NCHW.
+  std::vector<Layout> inLayout, outLayout;
   /// MatMul: per input, element strides that read it in place (a transpose
   /// the planner folded into the operand); empty means dense row-major.
   std::vector<std::vector<int64_t>> inStrides;
   /// MatMul: element strides the result is written with (a transpose of
   /// the result folded into the kernel); empty means dense.
   std::vector<int64_t> outStrides;
-  bool nhwcIn(size_t i) const { return i < inNhwc.size() && inNhwc[i]; }
+  Layout layoutIn(size_t i) const { return i < inLayout.size() ? inLayout[i] : Layout::Nchw; }
+  Layout layoutOut(size_t i) const { return i < outLayout.size() ? outLayout[i] : Layout::Nchw; }
+  bool nhwcIn(size_t i) const { return layoutIn(i) == Layout::Nhwc; }
   /// The op's own operands: post-op operands are appended after them.
   size_t ownInputs() const {
     size_t n = in.size();
@@ -61,7 +69,12 @@ struct OpInfo {
         n = std::min(n, size_t(p.input));
     return n;
   }
-  bool nhwcOut(size_t i) const { return i < outNhwc.size() && outNhwc[i]; }
+  bool nhwcOut(size_t i) const { return layoutOut(i) == Layout::Nhwc; }
+  bool anyBlocked() const {
+    auto blocked = [](Layout l) { return l == Layout::Blocked; };
+    return std::any_of(inLayout.begin(), inLayout.end(), blocked) ||
+           std::any_of(outLayout.begin(), outLayout.end(), blocked);
+  }
 };
 
 /// A prepared op: run() reads `in[i]` and writes `out[j]`, whose sizes and
@@ -78,7 +91,7 @@ public:
 };
 
 /// NEURON_RT_DISABLE: a comma-separated list of load-time rewrites to skip
-/// (fusion, transposes, layouts, views, winograd), to rule one out when
+/// (fusion, transposes, layouts, blocked, views, winograd), to rule one out when
 /// chasing a problem.
 bool rewriteDisabled(const char *what);
 

@@ -24,7 +24,7 @@ struct PT {
   const void *fixed = nullptr;
   uint32_t inputIndex = 0;
   bool stageOutput = false;
-  bool nhwc = false;
+  Layout layout = Layout::Nchw;
   int alias = -1; ///< The tensor whose bytes these are (a view).
   int producer = -1; ///< Node index; -1 for inputs, weights, constants.
 };
@@ -66,8 +66,9 @@ bool disabled(const char *what) { return rewriteDisabled(what); }
 class Planner {
 public:
   Planner(const StageDesc &s, const std::vector<const void *> &fixed, DnnlEnv *dnnl,
-          bool fuse, bool layouts)
-      : s_(s), dnnl_(dnnl), fuse_(fuse && dnnl), layouts_(layouts && dnnl && !disabled("layouts")) {
+          bool fuse, bool layouts, bool blocked)
+      : s_(s), dnnl_(dnnl), fuse_(fuse && dnnl), layouts_(layouts && dnnl && !disabled("layouts")),
+        blocked_(layouts_ && blocked && !disabled("blocked")) {
     for (size_t i = 0; i < s.tensors.size(); ++i) {
       const StageTensor &t = s.tensors[i];
       PT p;
@@ -492,7 +493,79 @@ private:
     // classes of their own and never matter.
     for (size_t t = 0; t < pt_.size(); ++t) {
       int c = find(parent, int(t));
-      pt_[t].nhwc = ok[c] && hasConv[c];
+      pt_[t].layout = ok[c] && hasConv[c] ? Layout::Nhwc : Layout::Nchw;
+    }
+    if (blocked_)
+      chooseBlocked(parent, flatNode);
+  }
+
+  /// The implementation oneDNN picks for node n with its layouts replaced
+  /// (input 0 and the result), or "" when it makes no kernel.
+  std::string implementationWith(const Node &n, Layout in, Layout out) const {
+    Node t = n;
+    t.info.inLayout.assign(t.in.size(), Layout::Nchw);
+    for (size_t k = 0; k < t.in.size(); ++k)
+      t.info.inLayout[k] = pt_[t.in[k]].layout;
+    t.info.inLayout[0] = in;
+    t.info.outLayout = {out};
+    try {
+      auto k = makeDnnlKernel(t.info, constIn(t), *dnnl_, /*probe=*/true);
+      return k ? k->implementation() : "";
+    } catch (const std::exception &) {
+      return "";
+    }
+  }
+
+  /// Turns NHWC classes that Winograd convolutions read into blocked
+  /// (nChw16c) ones when every member can be written in that layout (by a
+  /// Winograd convolution, a pool or an elementwise op of the class) and none
+  /// is a fused op's operand: the Winograd kernels then read and write them
+  /// without their staging reorders. Other readers get a reorder.
+  void chooseBlocked(std::vector<int> &parent, const std::vector<bool> &flatNode) {
+    winograd_.assign(nodes_.size(), false);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node &n = nodes_[i];
+      if (n.alive && n.info.kind == OpKind::Conv && n.out.size() == 1 &&
+          n.info.in[0].dtype == DType::F32 && n.info.out[0].dtype == DType::F32)
+        winograd_[i] = implementationWith(n, Layout::Blocked, Layout::Blocked).find("wino") !=
+                       std::string::npos;
+    }
+    std::map<int, bool> can, read;
+    auto member = [&](uint32_t t) { return pt_[t].layout == Layout::Nhwc; };
+    for (size_t t = 0; t < pt_.size(); ++t) {
+      if (!member(uint32_t(t)))
+        continue;
+      const PT &p = pt_[t];
+      int c = find(parent, int(t));
+      bool good = p.type.dtype == DType::F32 && p.type.shape[1] % 16 == 0 && !p.stageOutput &&
+                  p.producer >= 0;
+      if (good && !flatNode[p.producer]) {
+        OpKind k = nodes_[p.producer].info.kind;
+        good = k == OpKind::MaxPool || k == OpKind::AveragePool ||
+               (k == OpKind::Conv && winograd_[p.producer]);
+      }
+      auto it = can.find(c);
+      can[c] = (it == can.end() ? true : it->second) && good;
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node &n = nodes_[i];
+      if (!n.alive)
+        continue;
+      for (size_t k = 0; k < n.in.size(); ++k) {
+        if (!member(n.in[k]))
+          continue;
+        int c = find(parent, int(n.in[k]));
+        if (k == 0 && winograd_[i])
+          read[c] = true;
+        for (const PostOp &p : n.info.post)
+          if (p.input == int(k))
+            can[c] = false;
+      }
+    }
+    for (size_t t = 0; t < pt_.size(); ++t) {
+      int c = find(parent, int(t));
+      if (member(uint32_t(t)) && can[c] && read[c])
+        pt_[t].layout = Layout::Blocked;
     }
   }
 
@@ -504,8 +577,8 @@ private:
     r.info.name = "reorder";
     r.info.in = r.info.out = {pt_[from].type};
     r.info.attrs.castTo = pt_[from].type.dtype;
-    r.info.inNhwc = {pt_[from].nhwc};
-    r.info.outNhwc = {pt_[to].nhwc};
+    r.info.inLayout = {pt_[from].layout};
+    r.info.outLayout = {pt_[to].layout};
     r.in = {from};
     r.out = {to};
     return r;
@@ -515,23 +588,23 @@ private:
   /// is not the one its consumer reads.
   void insertReorders() {
     std::vector<Node> out;
-    std::map<std::pair<uint32_t, bool>, uint32_t> converted; // (tensor, nhwc) -> copy
+    std::map<std::pair<uint32_t, Layout>, uint32_t> converted; // (tensor, layout) -> copy
     std::vector<int> remap(nodes_.size(), -1);
-    auto convert = [&](uint32_t id, bool nhwc) -> uint32_t {
-      if (pt_[id].nhwc == nhwc)
+    auto convert = [&](uint32_t id, Layout layout) -> uint32_t {
+      if (pt_[id].layout == layout)
         return id;
-      auto key = std::make_pair(id, nhwc);
+      auto key = std::make_pair(id, layout);
       auto it = converted.find(key);
       if (it != converted.end())
         return it->second;
       uint32_t copy = addTensor(pt_[id].type, TensorKind::Arena);
-      pt_[copy].nhwc = nhwc;
+      pt_[copy].layout = layout;
       pt_[copy].producer = int(out.size());
       out.push_back(reorderNode(id, copy));
       converted[key] = copy;
       return copy;
     };
-    std::map<uint32_t, uint32_t> renamed; // NCHW stage output -> NHWC copy
+    std::map<uint32_t, uint32_t> renamed; // NCHW stage output -> NHWC / blocked copy
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node n = nodes_[i];
       if (!n.alive)
@@ -541,10 +614,10 @@ private:
           id = it->second;
       std::vector<std::pair<uint32_t, uint32_t>> outputCopies;
       for (uint32_t &id : n.out)
-        if (pt_[id].stageOutput && pt_[id].nhwc && pt_[id].alias < 0) {
+        if (pt_[id].stageOutput && pt_[id].layout != Layout::Nchw && pt_[id].alias < 0) {
           uint32_t tmp = addTensor(pt_[id].type, TensorKind::Arena);
-          pt_[tmp].nhwc = true;
-          pt_[id].nhwc = false;
+          pt_[tmp].layout = pt_[id].layout;
+          pt_[id].layout = Layout::Nchw;
           renamed[id] = tmp;
           outputCopies.push_back({tmp, id});
           id = tmp;
@@ -552,37 +625,52 @@ private:
       OpInfo &f = n.info;
       if (isLayoutAware(f.kind)) {
         // Computes in the layout of its input for a global pool (its [N, C,
-        // 1, 1] result has the same bytes either way), else of its result.
-        bool L = f.kind == OpKind::GlobalAveragePool ? pt_[n.in[0]].nhwc : pt_[n.out[0]].nhwc;
-        n.in[0] = convert(n.in[0], L);
-        f.inNhwc.assign(n.in.size(), false);
-        f.inNhwc[0] = L;
+        // 1, 1] result has the same bytes either way: blocked tensors have
+        // whole blocks of 16 channels), else of its result; a Winograd
+        // convolution reads its input in any layout.
+        Layout L = f.kind == OpKind::GlobalAveragePool ? pt_[n.in[0]].layout
+                                                       : pt_[n.out[0]].layout;
+        bool anyIn = i < winograd_.size() && winograd_[i];
+        if ((f.kind == OpKind::MaxPool || f.kind == OpKind::AveragePool) &&
+            L == Layout::Blocked && pt_[n.in[0]].layout != Layout::Blocked) {
+          // Pool in its input's layout and reorder the (smaller) result.
+          L = pt_[n.in[0]].layout;
+          uint32_t tmp = addTensor(pt_[n.out[0]].type, TensorKind::Arena);
+          pt_[tmp].layout = L;
+          outputCopies.push_back({tmp, n.out[0]});
+          n.out[0] = tmp;
+        }
+        if (!anyIn)
+          n.in[0] = convert(n.in[0], L);
+        f.inLayout.assign(n.in.size(), Layout::Nchw);
+        f.inLayout[0] = pt_[n.in[0]].layout;
         for (const PostOp &p : f.post)
           if (p.input >= 0)
-            f.inNhwc[p.input] = pt_[n.in[p.input]].nhwc;
-        f.outNhwc = {L};
+            f.inLayout[p.input] = pt_[n.in[p.input]].layout;
+        f.outLayout = {L};
         if (f.kind == OpKind::GlobalAveragePool)
-          pt_[n.out[0]].nhwc = false; // Same bytes: readers take it as NCHW.
+          pt_[n.out[0]].layout = Layout::Nchw; // Same bytes: readers take it as NCHW.
       } else {
         bool flat = (isUnary(f.kind) || f.kind == OpKind::Cast) && n.in.size() == 1;
         flat = flat || (isBinary(f.kind) && n.in.size() == 2 && f.in[0].shape == f.out[0].shape &&
                         f.in[1].shape == f.out[0].shape);
-        if (flat && !n.out.empty() && pt_[n.out[0]].nhwc) {
+        if (flat && !n.out.empty() && pt_[n.out[0]].layout != Layout::Nchw) {
           // Same class: same layout throughout; a reorder (Cast) needs to know it.
-          f.inNhwc.assign(n.in.size(), true);
-          f.outNhwc = {true};
+          f.inLayout.assign(n.in.size(), pt_[n.out[0]].layout);
+          f.outLayout = {pt_[n.out[0]].layout};
         } else {
           for (uint32_t &id : n.in)
-            if (pt_[id].nhwc)
-              id = convert(id, false);
+            if (pt_[id].layout != Layout::Nchw)
+              id = convert(id, Layout::Nchw);
         }
       }
       for (uint32_t id : n.out)
         pt_[id].producer = int(out.size());
       out.push_back(std::move(n));
       for (auto [tmp, id] : outputCopies) {
-        // The stage output itself stays NCHW for the next stage / caller.
-        converted[{tmp, false}] = id;
+        // The stage output itself stays NCHW for the next stage / caller (a
+        // blocked pool result: blocked).
+        converted[{tmp, pt_[id].layout}] = id;
         pt_[id].producer = int(out.size());
         out.push_back(reorderNode(tmp, id));
       }
@@ -603,7 +691,7 @@ private:
         continue;
       uint32_t x = n.in[0], y = n.out[0];
       uint32_t r = root(x);
-      if (pt_[x].nhwc || pt_[y].nhwc)
+      if (pt_[x].layout != Layout::Nchw || pt_[y].layout != Layout::Nchw)
         continue;
       // A stage output must not point into the previous stage's buffers,
       // which the pipeline recycles once this stage has run.
@@ -624,10 +712,10 @@ private:
       if (!n.alive)
         continue;
       bool rewritten = !n.info.post.empty();
-      for (bool b : n.info.inNhwc)
-        rewritten = rewritten || b;
-      for (bool b : n.info.outNhwc)
-        rewritten = rewritten || b;
+      for (Layout l : n.info.inLayout)
+        rewritten = rewritten || l != Layout::Nchw;
+      for (Layout l : n.info.outLayout)
+        rewritten = rewritten || l != Layout::Nchw;
       std::unique_ptr<Kernel> kernel;
       if (dnnl_) {
         try {
@@ -651,11 +739,11 @@ private:
         step.label += (i ? "+" : "") + std::string(opKindName(s_.ops[n.sources[i]].kind));
       if (n.sources.empty())
         step.label = n.info.kind == OpKind::Identity ? "reorder" : opKindName(n.info.kind);
-      bool nhwc = false;
-      for (bool b : n.info.outNhwc)
-        nhwc = nhwc || b;
-      if (nhwc)
+      Layout out = n.info.layoutOut(0);
+      if (out == Layout::Nhwc)
         step.label += " [nhwc]";
+      else if (out == Layout::Blocked)
+        step.label += " [blocked]";
       plan.steps.push_back(std::move(step));
     }
   }
@@ -731,7 +819,10 @@ private:
 
   const StageDesc &s_;
   DnnlEnv *dnnl_;
-  bool fuse_, layouts_;
+  bool fuse_, layouts_, blocked_;
+  /// Per node (before insertReorders): a Winograd convolution, which reads
+  /// and writes any layout (it stages what is not its own blocked one).
+  std::vector<bool> winograd_;
   std::vector<PT> pt_;
   std::vector<int> uses_;
   std::vector<Node> nodes_;
@@ -744,10 +835,12 @@ private:
 StagePlan planStage(const StageDesc &s, const std::vector<const void *> &fixed, DnnlEnv *dnnl) {
   // A rewrite oneDNN turns down at the last moment falls back to a plan
   // with fewer rewrites rather than failing the load.
-  const bool attempts[][2] = {{true, true}, {true, false}, {false, false}};
+  // (fuse, layouts, blocked layouts)
+  const bool attempts[][3] = {
+      {true, true, true}, {true, true, false}, {true, false, false}, {false, false, false}};
   for (const auto &a : attempts) {
     try {
-      return Planner(s, fixed, dnnl, a[0], a[1]).run();
+      return Planner(s, fixed, dnnl, a[0], a[1], a[2]).run();
     } catch (const Retry &) {
     }
   }

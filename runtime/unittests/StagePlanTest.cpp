@@ -8,11 +8,13 @@
 //===----------------------------------------------------------------------===//
 #include "neuron/runtime/ArtifactWriter.h"
 #include "neuron/runtime/Compare.h"
+#include "neuron/runtime/Error.h"
 #include "neuron/runtime/Model.h"
 #include "neuron/runtime/TestArtifacts.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 
 using namespace neuron::rt;
@@ -288,13 +290,18 @@ TEST(StagePlanTest, ResidualsAreOverwrittenOnlyAfterTheirLastRead) {
   size_t reorders = 0;
   for (const std::string &line : plan)
     reorders += line.rfind("reorder", 0) == 0;
-  EXPECT_EQ(reorders, 2u) << planText(m); // Into NHWC, and the output back.
+  // Into NHWC (unless the first conv is a Winograd one, which reads the
+  // NCHW input itself), and the output back.
+  bool wino = plan[0].find("wino") != std::string::npos;
+  EXPECT_EQ(reorders, wino ? 1u : 2u) << planText(m);
+  EXPECT_EQ(plan.back().rfind("reorder (", 0), 0u) << planText(m);
 }
 
-// 3x3 stride-1 convolutions run as Winograd on AVX-512, staged through
-// oneDNN's blocked layout: the input reordered in, the result out, and a
-// residual summed into the result (in place) reordered in first. The numbers
-// must match the reference's direct convolutions.
+// 3x3 stride-1 convolutions run as Winograd on AVX-512, in oneDNN's blocked
+// layout: the first reads the NCHW input (its class holds the stage input)
+// and writes a blocked result that the second reads in place; the second
+// stages its NCHW residual in, sums into it and stages the result out. The
+// numbers must match the reference's direct convolutions.
 TEST(StagePlanTest, WinogradConvolutionsStageTheirLayouts) {
   if (!__builtin_cpu_supports("avx512f"))
     GTEST_SKIP() << "oneDNN's Winograd kernels need AVX-512";
@@ -312,15 +319,92 @@ TEST(StagePlanTest, WinogradConvolutionsStageTheirLayouts) {
   });
   Model m = runBoth(b);
   std::string plan = planText(m);
-  // Staged from NHWC (the first) and from NCHW (the second: its residual is
-  // in the stage input's class, which stays NCHW).
-  EXPECT_TRUE(hasStep(m, "conv+batch_norm+relu [nhwc] (onednn jit_wino")) << plan;
+  EXPECT_TRUE(hasStep(m, "conv+batch_norm+relu [blocked] (onednn jit_wino")) << plan;
   EXPECT_TRUE(hasStep(m, "conv+add+relu (onednn jit_wino")) << plan;
-  size_t wino = 0;
+  // No reorder between them: only into the 1x1 conv's NHWC and back out.
+  size_t reorders = 0, wino = 0;
   auto steps = m.kernelPlan()[0];
-  for (const std::string &line : steps)
+  for (const std::string &line : steps) {
+    reorders += line.rfind("reorder", 0) == 0;
     wino += line.find("wino") != std::string::npos;
+  }
+  EXPECT_EQ(reorders, 2u) << plan;
   EXPECT_EQ(wino, 2u) << plan;
+}
+
+// A ResNet stage: stem conv and max pool, two basic blocks of Winograd
+// convolutions, a stride-2 transition. The pool's result and the blocks'
+// tensors are kept blocked (nChw16c): the pool runs in its input's NHWC and
+// its smaller result is reordered, the Winograd convolutions read and write
+// (and sum into) blocked tensors in place, and the transition's direct
+// convolutions get one NHWC copy of the blocks' output.
+TEST(StagePlanTest, WinogradChainsStayBlocked) {
+  if (!__builtin_cpu_supports("avx512f"))
+    GTEST_SKIP() << "oneDNN's Winograd kernels need AVX-512";
+  Built b = build({{DType::F32, {1, 3, 32, 32}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                     std::mt19937 &rng) {
+    uint32_t x = s.addOp(OpKind::Relu, {s.addOp(OpKind::Conv, {in[0], weight(s, "stem", {32, 3, 3, 3}, rng)},
+                                                  convAttrs(3, 2))});
+    OpAttrs pool = defaultAttrs(OpKind::MaxPool);
+    pool.kernelShape = {3, 3};
+    pool.strides = {2, 2};
+    pool.pads = {1, 1, 1, 1};
+    x = s.addOp(OpKind::MaxPool, {x}, pool);
+    for (int blk = 0; blk < 2; ++blk) {
+      std::string p = "b" + std::to_string(blk);
+      uint32_t a = s.addOp(OpKind::Relu, {batchNorm(s, s.addOp(OpKind::Conv, {x, weight(s, p + "w1", {32, 32, 3, 3}, rng)},
+                                                               convAttrs(3, 1)), 32, rng, p + "bn1")});
+      uint32_t c = batchNorm(s, s.addOp(OpKind::Conv, {a, weight(s, p + "w2", {32, 32, 3, 3}, rng)},
+                                        convAttrs(3, 1)), 32, rng, p + "bn2");
+      x = s.addOp(OpKind::Relu, {s.addOp(OpKind::Add, {c, x})});
+    }
+    uint32_t down = s.addOp(OpKind::Conv, {x, weight(s, "down", {64, 32, 1, 1}, rng)}, convAttrs(1, 2));
+    uint32_t t = s.addOp(OpKind::Conv, {x, weight(s, "t", {64, 32, 3, 3}, rng)}, convAttrs(3, 2));
+    return std::vector<uint32_t>{s.addOp(OpKind::Add, {t, down})};
+  });
+  // Four chained Winograd convolutions round differently from the
+  // reference's direct ones (a few 1e-4 relative).
+  Model m = runBoth(b, 1e-3, 1e-4);
+  std::string plan = planText(m);
+  auto steps = m.kernelPlan()[0];
+  size_t blocked = 0, toBlocked = 0, reorders = 0;
+  for (const std::string &line : steps) {
+    if (line.find("[blocked] (onednn jit_") != std::string::npos &&
+        line.find("wino") != std::string::npos)
+      ++blocked;
+    if (line.rfind("reorder", 0) == 0) {
+      ++reorders;
+      toBlocked += line.rfind("reorder [blocked]", 0) == 0;
+    }
+  }
+  EXPECT_TRUE(hasStep(m, "max_pool [nhwc]")) << plan;
+  EXPECT_EQ(blocked, 4u) << plan; // Every block conv, the sums included.
+  EXPECT_TRUE(hasStep(m, "conv+batch_norm+add+relu [blocked] (onednn jit_")) << plan;
+  // Into NHWC for the stem, the pool's result into blocked, the blocks'
+  // output into NHWC for the transition, the stage output back to NCHW.
+  EXPECT_EQ(toBlocked, 1u) << plan;
+  EXPECT_EQ(reorders, 4u) << plan;
+}
+
+// NEURON_RT_DISABLE names rewrites; a name it does not know is an error
+// that says which, not a silently ignored typo.
+TEST(StagePlanTest, UnknownDisabledRewriteIsAnError) {
+  Built b = build({{DType::F32, {1, 16, 8, 8}}}, [](StageBuilder &s, std::vector<uint32_t> in,
+                                                    std::mt19937 &rng) {
+    return std::vector<uint32_t>{
+        s.addOp(OpKind::Conv, {in[0], weight(s, "w", {16, 16, 3, 3}, rng)}, convAttrs(3, 1))};
+  });
+  ::setenv("NEURON_RT_DISABLE", "layouts,winogard", 1);
+  try {
+    Model::load(b.artifact, {KernelBackend::Auto, 1});
+    ADD_FAILURE() << "loaded with an unknown rewrite name";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("unknown rewrite 'winogard'"), std::string::npos)
+        << e.what();
+  }
+  ::setenv("NEURON_RT_DISABLE", "layouts,,winograd", 1); // Known names load.
+  EXPECT_NO_THROW(Model::load(b.artifact, {KernelBackend::Auto, 1}));
+  ::unsetenv("NEURON_RT_DISABLE");
 }
 
 // Kernels share the env's scratchpad and staging buffers, which grow as
