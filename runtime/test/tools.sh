@@ -22,6 +22,8 @@ check "run writes outputs" 0 "output 1 'hidden': f32\[2, 16\]" -- "$RUN" "$T/mlp
 check "check passes" 0 "output 0 'probs': OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/expected0.npy" --check "$T/expected1.npy"
 check "written outputs match" 0 "OK" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/out/output0.npy" --check "$T/out/output1.npy" --rtol 0 --atol 0
 check "check fails with worst element" 1 "MISMATCH \(1 of 8 elements.*worst at \[1, 1\]" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/wrong.npy" --check "$T/expected1.npy"
+check "atol scales with the output" 0 "output 0 'y': OK \(0 of 4 elements outside rtol 0.0001 atol 0.03\)" -- "$RUN" "$T/scale.neff" --input "$T/scale-x.npy" --check "$T/scale-ref.npy"
+check "an explicit atol is absolute" 1 "output 0 'y': MISMATCH \(1 of 4 elements.*worst at \[0, 0\]" -- "$RUN" "$T/scale.neff" --input "$T/scale-x.npy" --check "$T/scale-ref.npy" --atol 1e-5
 check "json check" 1 '"check": \{"ok": false' -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --check "$T/wrong.npy" --check "$T/expected1.npy" --json
 check "named outputs" 0 "probs.npy" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --output-dir "$T/out" --name-outputs
 check "bench" 0 "throughput: .* inferences/s" -- "$RUN" "$T/mlp.neff" --input "$T/x.npy" --bench --requests 20

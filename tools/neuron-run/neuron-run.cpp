@@ -51,8 +51,11 @@ const char *kUsage =
     "                  [--concurrency C]\n"
     "Runs one inference (inputs in model order) and writes the outputs as\n"
     "DIR/output0.npy, ... (or DIR/<output name>.npy with --name-outputs).\n"
-    "--check compares output i with the i-th REF.npy (default rtol 1e-4,\n"
-    "atol 1e-5) and exits 1 on a mismatch. --bench reports throughput and\n"
+    "--check compares output i with the i-th REF.npy elementwise,\n"
+    "|got - ref| <= atol + rtol * |ref|, and exits 1 on a mismatch. Default\n"
+    "rtol 1e-4; default atol 1e-5 times the output's scale (the largest |ref|,\n"
+    "at least 1), as float32 rounding grows with it; an --atol is absolute.\n"
+    "--bench reports throughput and\n"
     "latency percentiles over N requests (default 100).\n"
     "By default the model runs on the calling thread. --mode pipeline (alias\n"
     "--pipeline) runs it as a streaming pipeline, one pinned worker per stage\n"
@@ -76,6 +79,7 @@ struct Options {
   std::string model, outputDir;
   std::vector<std::string> inputs, checks;
   double rtol = 1e-4, atol = 1e-5;
+  bool atolGiven = false; ///< Else atol scales with each reference's magnitude.
   bool bench = false, json = false, reference = false, nameOutputs = false;
   long requests = 100, warmup = 3;
   int threads = 1;
@@ -127,6 +131,7 @@ Options parseArgs(int argc, char **argv) {
       o.rtol = parseDouble(a, value());
     } else if (a == "--atol") {
       o.atol = parseDouble(a, value());
+      o.atolGiven = true;
     } else if (a == "--bench") {
       o.bench = true;
     } else if (a == "--requests") {
@@ -310,7 +315,17 @@ int main(int argc, char **argv) {
                     std::to_string(o.checks.size()) + " --check given");
       for (size_t i = 0; i < outputs.size(); ++i) {
         HostTensor ref = readNpy(o.checks[i]);
-        CompareResult r = compareTensors(outputs[i], ref, o.rtol, o.atol);
+        double atol = o.atol;
+        if (!o.atolGiven) {
+          double scale = 1;
+          for (uint64_t k = 0; k < ref.numElements(); ++k) {
+            double v = std::fabs(elementAsDouble(ref, k));
+            if (std::isfinite(v))
+              scale = std::max(scale, v);
+          }
+          atol *= scale;
+        }
+        CompareResult r = compareTensors(outputs[i], ref, o.rtol, atol);
         allOk &= r.ok;
         std::string name = model.outputs()[i].name;
         if (o.json) {
@@ -323,7 +338,8 @@ int main(int argc, char **argv) {
                << r.worstIndex << ", \"got\": " << jsonNumber(r.got)
                << ", \"expected\": " << jsonNumber(r.expected)
                << ", \"abs_error\": " << jsonNumber(r.absError)
-               << ", \"rel_error\": " << jsonNumber(r.relError);
+               << ", \"rel_error\": " << jsonNumber(r.relError)
+               << ", \"atol\": " << jsonNumber(atol);
           js << "}";
           checkJson.push_back(js.str());
         } else if (!r.problem.empty()) {
@@ -332,7 +348,7 @@ int main(int argc, char **argv) {
           std::cout << "output " << i << " '" << name << "': "
                     << (r.ok ? "OK" : "MISMATCH") << " (" << r.mismatches << " of "
                     << outputs[i].numElements() << " elements outside rtol " << o.rtol
-                    << " atol " << o.atol << "); worst at " << formatShape(r.worstPosition)
+                    << " atol " << atol << "); worst at " << formatShape(r.worstPosition)
                     << ": got " << r.got << ", expected " << r.expected << ", abs error "
                     << r.absError << ", rel error " << r.relError << "\n";
         }
@@ -463,6 +479,7 @@ int main(int argc, char **argv) {
       if (!o.checks.empty()) {
         std::cout << ", \"check\": {\"ok\": " << (allOk ? "true" : "false") << ", \"rtol\": "
                   << jsonNumber(o.rtol) << ", \"atol\": " << jsonNumber(o.atol)
+                  << ", \"atol_scaled\": " << (o.atolGiven ? "false" : "true")
                   << ", \"outputs\": [";
         for (size_t i = 0; i < checkJson.size(); ++i)
           std::cout << (i ? ", " : "") << checkJson[i];
