@@ -521,7 +521,8 @@ template <bool average> LogicalResult pool2d(Importer &imp, Node *node) {
 }
 
 /// aten::adaptive_avg_pool2d(input, output_size): global pooling for 1x1,
-/// a plain average pool when the input divides evenly.
+/// a plain average pool when the input divides evenly, else PyTorch's
+/// uneven bins as constant averaging matmuls (createAdaptiveAvgPool2d).
 LogicalResult adaptiveAvgPool2d(Importer &imp, Node *node) {
   Ctx c(imp, node);
   auto size = pair(imp.getIntList(node, 1));
@@ -531,14 +532,7 @@ LogicalResult adaptiveAvgPool2d(Importer &imp, Node *node) {
   RankedTensorType xt = typeOf(*x);
   if (!size || xt.getRank() != 4)
     return c.fail("only 4-D input with a constant output_size is supported");
-  if ((*size)[0] == 1 && (*size)[1] == 1)
-    return c.done(c.make<g::GlobalAveragePoolOp>({*x}));
-  int64_t h = xt.getDimSize(2), w = xt.getDimSize(3);
-  if ((*size)[0] < 1 || (*size)[1] < 1 || h % (*size)[0] || w % (*size)[1])
-    return c.fail("output_size must divide the input's spatial size");
-  SmallVector<int64_t> kernel = {h / (*size)[0], w / (*size)[1]};
-  return c.done(c.make<g::AveragePoolOp>(
-      {*x}, {c.array("kernel_shape", kernel), c.array("strides", kernel)}));
+  return c.done(g::createAdaptiveAvgPool2d(c.b, c.loc, *x, *size));
 }
 
 /// Reductions: aten::mean/sum(input, dims, keepdim, dtype?) and amax.

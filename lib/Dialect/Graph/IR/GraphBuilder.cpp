@@ -329,40 +329,17 @@ int64_t repeatFactor(const std::vector<float> &a, int64_t in, int64_t out) {
 }
 } // namespace
 
-FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
-                                  ArrayRef<int64_t> outSize,
-                                  function_ref<double(int axis, int64_t o)> source, bool linear,
-                                  ResampleNearest rounding) {
+namespace {
+/// x [N, C, H, W] times the [in, out] matrices `mats` of the columns and the
+/// rows: [N, C, H, W] x Aw -> [N, C, H, Wo]; transposed to [N, C, Wo, H] x
+/// Ah -> [N, C, Wo, Ho]; transposed back. An axis whose matrix is the
+/// identity (`repeat` 1) is skipped.
+FailureOr<Value> applySeparable2d(OpBuilder &builder, Location loc, Value x,
+                                  const std::vector<float> (&mats)[2], const int64_t (&repeat)[2],
+                                  ArrayRef<int64_t> outSize) {
   auto xt = cast<RankedTensorType>(x.getType());
-  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
-    return emitError(loc) << "resampling expects a 4-D float input and two sizes, got " << xt;
-  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
-  for (int i = 0; i < 2; ++i)
-    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
-      return emitError(loc) << "resampling size " << in[i] << " to " << outSize[i]
-                            << " is out of range";
   Type et = xt.getElementType();
-  const int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
-  std::vector<float> mats[2];
-  int64_t repeat[2];
-  for (int i = 0; i < 2; ++i) {
-    mats[i] = resampleMatrix(
-        in[i], outSize[i], [&](int64_t o) { return source(i, o); }, linear, rounding);
-    repeat[i] = repeatFactor(mats[i], in[i], outSize[i]);
-  }
-  auto type = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
-  if (repeat[0] && repeat[1]) {
-    // Each element repeated k_h x k_w times: [N, C, H, 1, W, 1] expanded.
-    Value r = ReshapeOp::create(builder, loc, type({n, ch, in[0], 1, in[1], 1}), x);
-    FailureOr<Value> e = createInferred<ExpandOp>(
-        builder, loc, {r},
-        {i64Array(builder, "shape", {n, ch, in[0], repeat[0], in[1], repeat[1]})});
-    if (failed(e))
-      return failure();
-    return ReshapeOp::create(builder, loc, type({n, ch, outSize[0], outSize[1]}), *e).getResult();
-  }
-  // Columns, then rows: [N, C, H, W] x Aw -> [N, C, H, Wo]; transposed to
-  // [N, C, Wo, H] x Ah -> [N, C, Wo, Ho]; transposed back.
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
   Value cur = x;
   bool transposed = false;
   auto transpose = [&](Value v) {
@@ -396,6 +373,77 @@ FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
     cur = *t;
   }
   return cur;
+}
+} // namespace
+
+FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
+                                  ArrayRef<int64_t> outSize,
+                                  function_ref<double(int axis, int64_t o)> source, bool linear,
+                                  ResampleNearest rounding) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
+    return emitError(loc) << "resampling expects a 4-D float input and two sizes, got " << xt;
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i)
+    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
+      return emitError(loc) << "resampling size " << in[i] << " to " << outSize[i]
+                            << " is out of range";
+  Type et = xt.getElementType();
+  const int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
+  std::vector<float> mats[2];
+  int64_t repeat[2];
+  for (int i = 0; i < 2; ++i) {
+    mats[i] = resampleMatrix(
+        in[i], outSize[i], [&](int64_t o) { return source(i, o); }, linear, rounding);
+    repeat[i] = repeatFactor(mats[i], in[i], outSize[i]);
+  }
+  auto type = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+  if (repeat[0] && repeat[1]) {
+    // Each element repeated k_h x k_w times: [N, C, H, 1, W, 1] expanded.
+    Value r = ReshapeOp::create(builder, loc, type({n, ch, in[0], 1, in[1], 1}), x);
+    FailureOr<Value> e = createInferred<ExpandOp>(
+        builder, loc, {r},
+        {i64Array(builder, "shape", {n, ch, in[0], repeat[0], in[1], repeat[1]})});
+    if (failed(e))
+      return failure();
+    return ReshapeOp::create(builder, loc, type({n, ch, outSize[0], outSize[1]}), *e).getResult();
+  }
+  return applySeparable2d(builder, loc, x, mats, repeat, outSize);
+}
+
+FailureOr<Value> createAdaptiveAvgPool2d(OpBuilder &builder, Location loc, Value x,
+                                         ArrayRef<int64_t> outSize) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
+    return emitError(loc) << "adaptive average pooling expects a 4-D float input and two "
+                             "sizes, got "
+                          << xt;
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i)
+    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
+      return emitError(loc) << "adaptive average pooling of size " << in[i] << " to "
+                            << outSize[i] << " is out of range";
+  if (outSize[0] == 1 && outSize[1] == 1)
+    return createInferred<GlobalAveragePoolOp>(builder, loc, {x}, {});
+  if (in[0] % outSize[0] == 0 && in[1] % outSize[1] == 0) {
+    SmallVector<int64_t> kernel = {in[0] / outSize[0], in[1] / outSize[1]};
+    return createInferred<AveragePoolOp>(
+        builder, loc, {x},
+        {i64Array(builder, "kernel_shape", kernel), i64Array(builder, "strides", kernel)});
+  }
+  std::vector<float> mats[2];
+  int64_t repeat[2];
+  for (int i = 0; i < 2; ++i) {
+    const int64_t n = in[i], out = outSize[i];
+    mats[i].assign(size_t(n * out), 0.0f);
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t start = o * n / out, end = ((o + 1) * n + out - 1) / out;
+      for (int64_t k = start; k < end; ++k)
+        mats[i][size_t(k * out + o)] = 1.0f / float(end - start);
+    }
+    repeat[i] = n == out ? 1 : 0; // Each bin one element: the identity.
+  }
+  return applySeparable2d(builder, loc, x, mats, repeat, outSize);
 }
 
 } // namespace neuron::graph

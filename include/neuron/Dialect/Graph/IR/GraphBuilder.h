@@ -114,6 +114,16 @@ createResample2d(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value x,
                  llvm::function_ref<double(int axis, int64_t o)> source,
                  bool linear, ResampleNearest rounding);
 
+/// PyTorch's adaptive average pooling of the two trailing axes of the 4-D
+/// float `x` to `outSize`: output o of an axis of size n averages inputs
+/// floor(o * n / out) .. ceil((o + 1) * n / out) - 1, bins that may overlap
+/// or differ in size when out does not divide n. A 1x1 result is a global
+/// average pool, evenly dividing bins an average pool, anything else the
+/// separable matmuls of createResample2d by constant averaging matrices.
+llvm::FailureOr<mlir::Value> createAdaptiveAvgPool2d(mlir::OpBuilder &builder,
+                                                     mlir::Location loc, mlir::Value x,
+                                                     llvm::ArrayRef<int64_t> outSize);
+
 } // namespace neuron::graph
 
 #endif // NEURON_DIALECT_GRAPH_IR_GRAPHBUILDER_H
