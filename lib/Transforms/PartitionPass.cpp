@@ -168,10 +168,18 @@ LogicalResult NeuronPartitionPass::choosePartition(
   options.numStages = hi;
   partition::PartitionResult best;
   partition::Status status = partition::partition(graph, options, best);
-  if (!status.ok())
+  if (!status.ok()) {
+    // The cap that one op per stage needs, rounded up to whole MiB: a value
+    // to try.
+    int64_t need = 0;
+    for (const OpCost &node : model.nodes)
+      need = std::max(need, node.weightBytes);
+    int64_t mib = (need + (int64_t(1) << 20) - 1) >> 20;
     return func.emitError("no stage count fits the per-core weight cap of ")
            << capText() << ", even one op per stage (" << numOps
-           << " stages): " << status.getMessage();
+           << " stages): " << status.getMessage() << "; raise the cap to at least " << mib
+           << "M (neuron-cc --core-memory " << mib << "M, the pass's core-memory option)";
+  }
   while (lo < hi) {
     unsigned mid = lo + (hi - lo) / 2;
     options.numStages = mid;
