@@ -44,7 +44,7 @@ constexpr int64_t kMinOpset = 11;
 constexpr int64_t kMaxOpset = 17;
 
 /// Largest tensor (in elements) kept as a known constant for folding.
-constexpr int64_t kMaxFoldElements = 4096;
+constexpr int64_t kMaxFoldElements = 65536;
 
 /// Limits that keep a hostile model from making the importer (or the
 /// compiler after it) allocate or loop without bound; checked before

@@ -323,8 +323,12 @@ static LogicalResult importDropout(NodeBinder &b) {
         b.requireConstant(2, "training_mode");
     if (failed(mode))
       return failure();
-    if ((*mode)->size() == 1 && (*mode)->getInt(0) != 0)
-      return b.emitUnsupported() << "training_mode = true";
+    // Training mode with a constant ratio of 0 (torchvision's Swin exports
+    // its attention dropout so) keeps every element: still the identity.
+    const ConstTensor *ratio = b.hasInput(1) ? b.constant(1) : nullptr;
+    bool keepsAll = ratio && ratio->size() == 1 && ratio->getDouble(0) == 0.0;
+    if ((*mode)->size() == 1 && (*mode)->getInt(0) != 0 && !keepsAll)
+      return b.emitUnsupported() << "training_mode = true with a nonzero or unknown ratio";
   }
   if (b.outputUsed(1))
     return b.emitUnsupported()

@@ -345,6 +345,33 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
              [](double a, double b) { return std::min(a, b); },
              [](int64_t a, int64_t b) { return std::min(a, b); },
              /*variadic=*/true));
+  // Mod: import-time shape arithmetic only (Swin's window padding, e.g.
+  // (ws - W % ws) % ws); fmod = 0 takes the divisor's sign (Python's %),
+  // fmod = 1 the dividend's (C's fmod). x % 0 folds to 0, as Div does.
+  t.onOp("Mod", 10, [](NodeBinder &b) -> LogicalResult {
+    int64_t fmod = b.attrInt("fmod", 0);
+    if (fmod != 0 && fmod != 1)
+      return b.emitError() << "fmod must be 0 or 1, got " << fmod;
+    if (fmod == 0 && isFloatDType(b.dtype(0)))
+      return b.emitError() << "fmod must be 1 for floating-point inputs";
+    auto ff = [fmod](V v) -> double {
+      if (v[1] == 0)
+        return 0;
+      double r = std::fmod(v[0], v[1]);
+      if (!fmod && r != 0 && ((r < 0) != (v[1] < 0)))
+        r += v[1];
+      return r;
+    };
+    auto fi = [fmod](I v) -> int64_t {
+      if (v[1] == 0 || (v[1] == -1))
+        return 0;
+      int64_t r = v[0] % v[1];
+      if (!fmod && r != 0 && ((r < 0) != (v[1] < 0)))
+        r += v[1];
+      return r;
+    };
+    return foldOnlyOp(0, ff, fi)(b);
+  });
   t.onOp("Mul", 11,
          binaryOp<graph::MulOp>([](double a, double b) { return a * b; },
                                 wrappingMul));

@@ -528,6 +528,55 @@ static LogicalResult importWhere(NodeBinder &b) {
   return b.emitInferred<graph::WhereOp>(*c, *x, *y);
 }
 
+/// ScatterND on import-time constants only (Swin's shifted-window attention
+/// mask: zeros with slices set). Each index tuple of `indices` addresses a
+/// slice of `data` that the matching slice of `updates` replaces.
+static LogicalResult importScatterND(NodeBinder &b) {
+  if (failed(b.requireInputs(3)))
+    return failure();
+  std::string reduction = b.attrString("reduction", "none");
+  if (reduction != "none")
+    return b.emitUnsupported() << "reduction '" << reduction << "' (only 'none' is supported)";
+  const ConstTensor *data = b.constant(0), *indices = b.constant(1), *updates = b.constant(2);
+  for (int i = 0; i < 3; ++i)
+    if (!b.constant(i))
+      return b.emitUnsupported()
+             << "supported only when every input is a constant known at import time; input "
+             << i << " ('" << b.node.input(i) << "') is not";
+  ArrayRef<int64_t> ds = data->shape, is = indices->shape;
+  if (is.empty() || is.back() < 1 || is.back() > int64_t(ds.size()))
+    return b.emitError() << "indices' last dimension must be in 1 .. " << ds.size()
+                         << " (the data's rank)";
+  const int64_t k = is.back();
+  int64_t count = 1, slice = 1;
+  for (size_t d = 0; d + 1 < is.size(); ++d)
+    count *= is[d];
+  for (size_t d = size_t(k); d < ds.size(); ++d)
+    slice *= ds[d];
+  if (updates->size() != count * slice || updates->isFloat() != data->isFloat())
+    return b.emitError() << "updates must hold " << count * slice
+                         << " elements of the data's kind, got " << updates->size();
+  ConstTensor out = *data;
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < k; ++d) {
+      int64_t i = indices->getInt(j * k + d);
+      if (i < -ds[d] || i >= ds[d])
+        return b.emitError() << "index " << i << " is out of range for dimension " << d
+                             << " of size " << ds[d];
+      offset = offset * ds[d] + (i < 0 ? i + ds[d] : i);
+    }
+    for (int64_t e = 0; e < slice; ++e) {
+      if (out.isFloat())
+        out.floats[size_t(offset * slice + e)] = updates->getDouble(j * slice + e);
+      else
+        out.ints[size_t(offset * slice + e)] = updates->getInt(j * slice + e);
+    }
+  }
+  b.setConstant(0, std::move(out));
+  return success();
+}
+
 void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Range", 11, importRange);
   t.onOp("Reciprocal", 11,
@@ -538,6 +587,7 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Relu", 11,
          unaryOp<graph::ReluOp>([](double x) { return x > 0 ? x : 0; }));
   t.onOp("Reshape", 11, importReshape);
+  t.onOp("ScatterND", 11, importScatterND);
   t.onOp("Shape", 11, importShape);
   t.onOp("Sigmoid", 11, unaryOp<graph::SigmoidOp>(
                             [](double x) { return 1 / (1 + std::exp(-x)); }));

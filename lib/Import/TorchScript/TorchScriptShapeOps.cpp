@@ -522,6 +522,25 @@ LogicalResult construct(Importer &imp, Node *node) {
   return success();
 }
 
+/// prim::DictConstruct(key0, value0, key1, value1, ...) with constant string
+/// keys: the sequence of its values, in construction order, so that a dict
+/// returned by the model (torchvision's segmentation models traced with
+/// strict=False return {"out": ..., "aux": ...}) becomes one output per value.
+LogicalResult dictConstruct(Importer &imp, Node *node) {
+  if (node->inputs().size() % 2 != 0)
+    return imp.error(node, "expects key / value pairs");
+  TorchValue seq;
+  seq.kind = TorchValue::Kind::Sequence;
+  for (size_t i = 0; i < node->inputs().size(); i += 2) {
+    const TorchValue &key = imp.lookup(node->inputs()[i]);
+    if (key.kind != TorchValue::Kind::Constant || !key.constant.isString())
+      return imp.error(node, "unsupported: dictionary keys must be constant strings");
+    seq.elements.push_back(imp.lookup(node->inputs()[i + 1]));
+  }
+  imp.lookup(node->output(0)) = seq;
+  return success();
+}
+
 /// Returns a constant list or tuple as a sequence of constants.
 TorchValue asSequence(const TorchValue &v) {
   if (v.kind != TorchValue::Kind::Constant ||
@@ -640,6 +659,7 @@ void neuron::torchscript::detail::registerShapeHandlers(
   h["aten::where"] = where;
   h["aten::zeros_like"] = zerosLike;
   h["aten::__getitem__"] = getItem;
+  h["prim::DictConstruct"] = dictConstruct;
   h["prim::ListConstruct"] = construct;
   h["prim::ListUnpack"] = unpack;
   h["prim::TupleConstruct"] = construct;
