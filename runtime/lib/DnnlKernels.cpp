@@ -517,8 +517,9 @@ std::unique_ptr<Kernel> makeGemm(const OpInfo &op, const std::vector<const void 
 /// on AVX-512, results within a few ulps of the direct kernel's. Those
 /// kernels compute in the blocked nChw16c layout: an operand the planner
 /// keeps in another layout is reordered in (the input; the result too when
-/// a post-op sums into it) and the result out. Null when oneDNN has no Winograd kernel for the op (no AVX-512, a
-/// post-op it cannot fuse) or NEURON_RT_DISABLE lists "winograd".
+/// a post-op sums into it) and the result out. Null when oneDNN has no
+/// Winograd kernel for the op (no AVX-512, a post-op it cannot fuse) or
+/// NEURON_RT_DISABLE lists "winograd".
 std::unique_ptr<Kernel> makeWinogradConv(const OpInfo &op, const memory::desc &xmd,
                                          const memory::desc &wplain, const memory::desc &bmd,
                                          const memory::desc &ymd, const memory::dims &strides,
