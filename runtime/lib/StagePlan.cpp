@@ -142,15 +142,22 @@ private:
     return c;
   }
 
+  /// The implementation oneDNN picks for node n, or "" when it makes no
+  /// kernel.
+  std::string implementation(const Node &n) const {
+    try {
+      auto k = makeDnnlKernel(n.info, constIn(n), *dnnl_, /*probe=*/true);
+      return k ? k->implementation() : "";
+    } catch (const std::exception &) {
+      return "";
+    }
+  }
+
   /// True when oneDNN makes a fast kernel for the rewritten node (its
   /// reference implementations are correct but far slower than ours).
   bool probe(const Node &n) const {
-    try {
-      auto k = makeDnnlKernel(n.info, constIn(n), *dnnl_, /*probe=*/true);
-      return k && k->implementation().rfind("ref", 0) != 0;
-    } catch (const std::exception &) {
-      return false;
-    }
+    std::string impl = implementation(n);
+    return !impl.empty() && impl.rfind("ref", 0) != 0;
   }
 
   /// The only live consumer of tensor t, or -1.
@@ -499,21 +506,16 @@ private:
       chooseBlocked(parent, flatNode);
   }
 
-  /// The implementation oneDNN picks for node n with its layouts replaced
-  /// (input 0 and the result), or "" when it makes no kernel.
-  std::string implementationWith(const Node &n, Layout in, Layout out) const {
+  /// True when oneDNN runs conv node n as Winograd with its input and result
+  /// blocked (its fused operands in their chosen layouts).
+  bool winogradWhenBlocked(const Node &n) const {
     Node t = n;
-    t.info.inLayout.assign(t.in.size(), Layout::Nchw);
-    for (size_t k = 0; k < t.in.size(); ++k)
-      t.info.inLayout[k] = pt_[t.in[k]].layout;
-    t.info.inLayout[0] = in;
-    t.info.outLayout = {out};
-    try {
-      auto k = makeDnnlKernel(t.info, constIn(t), *dnnl_, /*probe=*/true);
-      return k ? k->implementation() : "";
-    } catch (const std::exception &) {
-      return "";
-    }
+    t.info.inLayout.clear();
+    for (uint32_t id : t.in)
+      t.info.inLayout.push_back(pt_[id].layout);
+    t.info.inLayout[0] = Layout::Blocked;
+    t.info.outLayout = {Layout::Blocked};
+    return implementation(t).find("wino") != std::string::npos;
   }
 
   /// Turns NHWC classes that Winograd convolutions read into blocked
@@ -527,8 +529,7 @@ private:
       const Node &n = nodes_[i];
       if (n.alive && n.info.kind == OpKind::Conv && n.out.size() == 1 &&
           n.info.in[0].dtype == DType::F32 && n.info.out[0].dtype == DType::F32)
-        winograd_[i] = implementationWith(n, Layout::Blocked, Layout::Blocked).find("wino") !=
-                       std::string::npos;
+        winograd_[i] = winogradWhenBlocked(n);
     }
     std::map<int, bool> can, read;
     auto member = [&](uint32_t t) { return pt_[t].layout == Layout::Nhwc; };

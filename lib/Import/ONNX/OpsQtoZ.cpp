@@ -537,9 +537,10 @@ static LogicalResult importScatterND(NodeBinder &b) {
   std::string reduction = b.attrString("reduction", "none");
   if (reduction != "none")
     return b.emitUnsupported() << "reduction '" << reduction << "' (only 'none' is supported)";
-  const ConstTensor *data = b.constant(0), *indices = b.constant(1), *updates = b.constant(2);
+  const ConstTensor *in[3] = {b.constant(0), b.constant(1), b.constant(2)};
+  const ConstTensor *data = in[0], *indices = in[1], *updates = in[2];
   for (int i = 0; i < 3; ++i)
-    if (!b.constant(i))
+    if (!in[i])
       return b.emitUnsupported()
              << "supported only when every input is a constant known at import time; input "
              << i << " ('" << b.node.input(i) << "') is not";

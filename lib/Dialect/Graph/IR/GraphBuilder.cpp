@@ -330,6 +330,21 @@ int64_t repeatFactor(const std::vector<float> &a, int64_t in, int64_t out) {
 } // namespace
 
 namespace {
+/// Checks that `x` is a 4-D float tensor whose two trailing axes, and the
+/// two sizes `outSize` they become, are in 1 .. 2^16; `what` names the
+/// operation in the error.
+LogicalResult checkSpatial2d(Location loc, Value x, ArrayRef<int64_t> outSize, StringRef what) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
+    return emitError(loc) << what << " expects a 4-D float input and two sizes, got " << xt;
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i)
+    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
+      return emitError(loc) << what << " size " << in[i] << " to " << outSize[i]
+                            << " is out of range";
+  return success();
+}
+
 /// x [N, C, H, W] times the [in, out] matrices `mats` of the columns and the
 /// rows: [N, C, H, W] x Aw -> [N, C, H, Wo]; transposed to [N, C, Wo, H] x
 /// Ah -> [N, C, Wo, Ho]; transposed back. An axis whose matrix is the
@@ -380,14 +395,10 @@ FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
                                   ArrayRef<int64_t> outSize,
                                   function_ref<double(int axis, int64_t o)> source, bool linear,
                                   ResampleNearest rounding) {
+  if (failed(checkSpatial2d(loc, x, outSize, "resampling")))
+    return failure();
   auto xt = cast<RankedTensorType>(x.getType());
-  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
-    return emitError(loc) << "resampling expects a 4-D float input and two sizes, got " << xt;
   const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
-  for (int i = 0; i < 2; ++i)
-    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
-      return emitError(loc) << "resampling size " << in[i] << " to " << outSize[i]
-                            << " is out of range";
   Type et = xt.getElementType();
   const int64_t n = xt.getDimSize(0), ch = xt.getDimSize(1);
   std::vector<float> mats[2];
@@ -413,16 +424,10 @@ FailureOr<Value> createResample2d(OpBuilder &builder, Location loc, Value x,
 
 FailureOr<Value> createAdaptiveAvgPool2d(OpBuilder &builder, Location loc, Value x,
                                          ArrayRef<int64_t> outSize) {
+  if (failed(checkSpatial2d(loc, x, outSize, "adaptive average pooling")))
+    return failure();
   auto xt = cast<RankedTensorType>(x.getType());
-  if (xt.getRank() != 4 || !isa<FloatType>(xt.getElementType()) || outSize.size() != 2)
-    return emitError(loc) << "adaptive average pooling expects a 4-D float input and two "
-                             "sizes, got "
-                          << xt;
   const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
-  for (int i = 0; i < 2; ++i)
-    if (outSize[i] <= 0 || outSize[i] > (int64_t(1) << 16) || in[i] <= 0)
-      return emitError(loc) << "adaptive average pooling of size " << in[i] << " to "
-                            << outSize[i] << " is out of range";
   if (outSize[0] == 1 && outSize[1] == 1)
     return createInferred<GlobalAveragePoolOp>(builder, loc, {x}, {});
   if (in[0] % outSize[0] == 0 && in[1] % outSize[1] == 0) {
