@@ -87,6 +87,12 @@ void refUnary(const OpInfo &op, const void *const *in, void *const *out) {
         case OpKind::Reciprocal: y = C(1) / x; break;
         case OpKind::Neg: y = -x; break;
         case OpKind::Abs: y = std::fabs(x); break;
+        case OpKind::Floor: y = std::floor(x); break;
+        case OpKind::Ceil: y = std::ceil(x); break;
+        // Halves to even (ONNX Round, torch.round): the default rounding mode.
+        case OpKind::Round: y = std::nearbyint(x); break;
+        case OpKind::Sin: y = std::sin(x); break;
+        case OpKind::Cos: y = std::cos(x); break;
         case OpKind::Gelu:
           if (a.geluTanh) {
             double xd = x;

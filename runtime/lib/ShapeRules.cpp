@@ -21,7 +21,8 @@ static const char *const kOpNames[kNumOpKinds] = {
     "batch_norm", "layer_norm", "softmax", "max_pool", "average_pool",
     "global_average_pool", "reduce_mean", "reduce_sum", "reduce_max",
     "reshape", "transpose", "flatten", "concat", "split", "slice", "gather",
-    "unsqueeze", "squeeze", "expand"};
+    "unsqueeze", "squeeze", "expand",
+    "floor", "ceil", "round", "sin", "cos"};
 
 const char *opKindName(OpKind kind) {
   int k = static_cast<int>(kind);
@@ -36,7 +37,10 @@ std::optional<OpKind> parseOpKind(const std::string &name) {
 }
 
 bool isBinary(OpKind kind) { return kind >= OpKind::Add && kind <= OpKind::Min; }
-bool isUnary(OpKind kind) { return kind >= OpKind::Relu && kind <= OpKind::Clip; }
+bool isUnary(OpKind kind) {
+  return (kind >= OpKind::Relu && kind <= OpKind::Clip) ||
+         (kind >= OpKind::Floor && kind <= OpKind::Cos);
+}
 
 OpAttrs defaultAttrs(OpKind kind) {
   OpAttrs a;
@@ -163,6 +167,8 @@ std::vector<TensorType> inferResultTypes(OpKind kind, const OpAttrs &attrs,
   case OpKind::Relu: case OpKind::Tanh: case OpKind::Sigmoid: case OpKind::Erf:
   case OpKind::Exp: case OpKind::Log: case OpKind::Sqrt:
   case OpKind::Reciprocal: case OpKind::Gelu:
+  case OpKind::Floor: case OpKind::Ceil: case OpKind::Round:
+  case OpKind::Sin: case OpKind::Cos:
     expectCount(1, 1);
     expectFloat(0);
     return one(in[0]);

@@ -35,6 +35,13 @@ TEST(ReferenceKernelTest, Unary) {
   expectValues(one(OpKind::Sigmoid), {4}, {1 / (1 + std::exp(2.0)), 1 / (1 + std::exp(0.5)),
                                            1 / (1 + std::exp(-0.5)), 1 / (1 + std::exp(-2.0))});
   expectValues(one(OpKind::Erf), {4}, {std::erf(-2.0), std::erf(-0.5), std::erf(0.5), std::erf(2.0)});
+  expectValues(one(OpKind::Sin), {4}, {std::sin(-2.0), std::sin(-0.5), std::sin(0.5), std::sin(2.0)});
+  expectValues(one(OpKind::Cos), {4}, {std::cos(-2.0), std::cos(-0.5), std::cos(0.5), std::cos(2.0)});
+  // Rounding, with ties (halves go to the even neighbour, as ONNX and torch round).
+  HostTensor r = f32({8}, {-2.5, -1.5, -0.7, -0.5, 0.5, 1.5, 2.5, 2.7});
+  expectValues(runOp(OpKind::Floor, {r}, OpAttrs())[0], {8}, {-3, -2, -1, -1, 0, 1, 2, 2});
+  expectValues(runOp(OpKind::Ceil, {r}, OpAttrs())[0], {8}, {-2, -1, -0, -0, 1, 2, 3, 3});
+  expectValues(runOp(OpKind::Round, {r}, OpAttrs())[0], {8}, {-2, -2, -1, -0, 0, 2, 2, 3});
   OpAttrs clip;
   clip.min = -1.0f;
   clip.max = 1.0f;

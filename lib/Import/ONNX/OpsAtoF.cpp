@@ -410,11 +410,13 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("AveragePool", 11, importAveragePool);
   t.onOp("BatchNormalization", 11, importBatchNormalization);
   t.onOp("Cast", 11, importCast);
+  t.onOp("Ceil", 11, unaryOp<graph::CeilOp>([](double x) { return std::ceil(x); }));
   t.onOp("Clip", 11, importClip);
   t.onOp("Concat", 11, importConcat);
   t.onOp("Constant", 11, importConstant);
   t.onOp("ConstantOfShape", 11, importConstantOfShape);
   t.onOp("Conv", 11, importConv);
+  t.onOp("Cos", 11, unaryOp<graph::CosOp>([](double x) { return std::cos(x); }));
   t.onOp("Div", 11,
          binaryOp<graph::DivOp>([](double a, double b) { return a / b; },
                                 wrappingDiv));
@@ -428,4 +430,5 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("Exp", 11, unaryOp<graph::ExpOp>(std::exp));
   t.onOp("Expand", 11, importExpand);
   t.onOp("Flatten", 11, importFlatten);
+  t.onOp("Floor", 11, unaryOp<graph::FloorOp>([](double x) { return std::floor(x); }));
 }

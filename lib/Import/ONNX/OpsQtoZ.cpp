@@ -588,10 +588,13 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Relu", 11,
          unaryOp<graph::ReluOp>([](double x) { return x > 0 ? x : 0; }));
   t.onOp("Reshape", 11, importReshape);
+  // Halves to even, as nearbyint in the default rounding mode.
+  t.onOp("Round", 11, unaryOp<graph::RoundOp>([](double x) { return std::nearbyint(x); }));
   t.onOp("ScatterND", 11, importScatterND);
   t.onOp("Shape", 11, importShape);
   t.onOp("Sigmoid", 11, unaryOp<graph::SigmoidOp>(
                             [](double x) { return 1 / (1 + std::exp(-x)); }));
+  t.onOp("Sin", 11, unaryOp<graph::SinOp>([](double x) { return std::sin(x); }));
   t.onOp("Size", 11, importSize);
   t.onOp("Slice", 11, importSlice);
   t.onOp("Softmax", 11, importSoftmax11);

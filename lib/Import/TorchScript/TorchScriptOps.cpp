@@ -157,13 +157,26 @@ LogicalResult divide(Importer &imp, Node *node) {
   return binary<g::DivOp, /*trueDivide=*/true>(imp, node);
 }
 
-/// Unary elementwise op on a float tensor.
+/// Unary elementwise op on a float tensor (integers are cast to f32, as
+/// torch promotes them; floor, ceil and round keep them as they are).
 template <typename OpTy> LogicalResult unary(Importer &imp, Node *node) {
   Ctx c(imp, node);
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
     return failure();
   Value in = *x;
+  constexpr bool kRounding = std::is_same_v<OpTy, g::FloorOp> ||
+                             std::is_same_v<OpTy, g::CeilOp> || std::is_same_v<OpTy, g::RoundOp>;
+  if constexpr (std::is_same_v<OpTy, g::RoundOp>) {
+    // aten::round.decimals(self, int decimals).
+    if (node->inputs().size() > 1) {
+      std::optional<int64_t> decimals = imp.getInt(node, 1);
+      if (!decimals || *decimals != 0)
+        return imp.error(node, "round with decimals other than 0 is not supported");
+    }
+  }
+  if (kRounding && !isa<FloatType>(typeOf(in).getElementType()))
+    return c.done(in);
   if (!isa<FloatType>(typeOf(in).getElementType()) &&
       !std::is_same_v<OpTy, g::NegOp> && !std::is_same_v<OpTy, g::AbsOp>)
     in = imp.castTo(c.loc, in, c.b.getF32Type());
@@ -637,12 +650,15 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::bitwise_xor"] = logical<g::LogicalKind::Xor, true>;
     h["aten::bmm"] = matmul;
     h["aten::clamp"] = clamp;
+    h["aten::ceil"] = unary<g::CeilOp>;
     h["aten::conv2d"] = conv2d;
+    h["aten::cos"] = unary<g::CosOp>;
     h["aten::div"] = divide;
     h["aten::div_"] = inPlace<divide>;
     h["aten::eq"] = compare<g::CompareKind::Eq>;
     h["aten::erf"] = unary<g::ErfOp>;
     h["aten::exp"] = unary<g::ExpOp>;
+    h["aten::floor"] = unary<g::FloorOp>;
     h["aten::ge"] = compare<g::CompareKind::Ge>;
     h["aten::gelu"] = gelu;
     h["aten::gt"] = compare<g::CompareKind::Gt>;
@@ -678,12 +694,14 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::relu"] = unary<g::ReluOp>;
     h["aten::relu6"] = relu6;
     h["aten::relu_"] = inPlace<unary<g::ReluOp>>;
+    h["aten::round"] = unary<g::RoundOp>;
     h["aten::rsqrt"] = rsqrt;
     h["aten::rsub"] = rsub;
     h["aten::sigmoid"] = unary<g::SigmoidOp>;
     h["aten::sigmoid_"] = inPlace<unary<g::SigmoidOp>>;
     h["aten::silu"] = silu;
     h["aten::silu_"] = inPlace<silu>;
+    h["aten::sin"] = unary<g::SinOp>;
     h["aten::softmax"] = softmax;
     h["aten::sqrt"] = unary<g::SqrtOp>;
     h["aten::sub"] = addSub<g::SubOp>;

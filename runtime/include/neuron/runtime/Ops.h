@@ -26,11 +26,13 @@ enum class OpKind : uint16_t {
   BatchNorm, LayerNorm, Softmax, MaxPool, AveragePool, GlobalAveragePool,
   ReduceMean, ReduceSum, ReduceMax,
   Reshape, Transpose, Flatten, Concat, Split, Slice, Gather, Unsqueeze,
-  Squeeze, Expand
+  Squeeze, Expand,
+  // Format 1.1.
+  Floor, Ceil, Round, Sin, Cos
 };
 
 /// Number of OpKind values.
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::Expand) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::Cos) + 1;
 
 /// Returns the graph dialect mnemonic (`add`, `max_pool`, ...).
 const char *opKindName(OpKind kind);
@@ -38,7 +40,8 @@ const char *opKindName(OpKind kind);
 std::optional<OpKind> parseOpKind(const std::string &name);
 /// Returns true for the seven broadcasting binary ops.
 bool isBinary(OpKind kind);
-/// Returns true for the unary elementwise ops Relu ... Abs, Identity, Gelu, Clip.
+/// Returns true for the unary elementwise ops Relu ... Abs, Identity, Gelu, Clip
+/// and Floor ... Cos.
 bool isUnary(OpKind kind);
 
 /// The attributes of any op, with the graph dialect's names and defaults.

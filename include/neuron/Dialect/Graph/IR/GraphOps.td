@@ -233,6 +233,11 @@ def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "Sqrt", "sqrt(x)">;
 def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
 def Graph_NegOp : Graph_UnaryOp<"neg", "Neg", "-x", Graph_NumericTensor> { let hasFolder = 1; }
 def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs", "|x|", Graph_NumericTensor> { let hasFolder = 1; }
+def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor", "floor(x)">;
+def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil", "ceil(x)">;
+def Graph_RoundOp : Graph_UnaryOp<"round", "Round", "round(x), halves to even">;
+def Graph_SinOp : Graph_UnaryOp<"sin", "Sin", "sin(x)">;
+def Graph_CosOp : Graph_UnaryOp<"cos", "Cos", "cos(x)">;
 def Graph_IdentityOp : Graph_UnaryOp<"identity", "Identity", "x", Graph_Tensor> {
   let hasFolder = 1;
   let extraClassDefinition = [{
