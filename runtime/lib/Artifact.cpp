@@ -179,6 +179,7 @@ fb::Attrs expectedAttrs(OpKind kind) {
   case OpKind::Slice: return fb::Attrs::SliceAttrs;
   case OpKind::Squeeze: case OpKind::Unsqueeze: return fb::Attrs::AxesAttrs;
   case OpKind::Expand: return fb::Attrs::ExpandAttrs;
+  case OpKind::ArgMax: case OpKind::ArgMin: return fb::Attrs::ArgAttrs;
   default: return fb::Attrs::NONE;
   }
 }
@@ -245,6 +246,11 @@ OpAttrs decodeAttrs(const fb::Op &op, OpKind kind, const std::string &where) {
   }
   case fb::Attrs::AxesAttrs: a.axes = vec<int64_t>(op.attrs_as_AxesAttrs()->axes()); break;
   case fb::Attrs::ExpandAttrs: a.shape = vec<int64_t>(op.attrs_as_ExpandAttrs()->shape()); break;
+  case fb::Attrs::ArgAttrs: {
+    auto *r = op.attrs_as_ArgAttrs();
+    a.axis = r->axis(); a.keepdims = r->keepdims(); a.selectLastIndex = r->select_last_index();
+    break;
+  }
   case fb::Attrs::NONE: break;
   }
   return a;
@@ -293,6 +299,9 @@ encodeAttrs(flatbuffers::FlatBufferBuilder &b, OpKind kind, const OpAttrs &a) {
   case fb::Attrs::AxesAttrs: off = fb::CreateAxesAttrs(b, b.CreateVector(a.axes)).Union(); break;
   case fb::Attrs::ExpandAttrs:
     off = fb::CreateExpandAttrs(b, b.CreateVector(a.shape)).Union();
+    break;
+  case fb::Attrs::ArgAttrs:
+    off = fb::CreateArgAttrs(b, a.axis, a.keepdims, a.selectLastIndex).Union();
     break;
   case fb::Attrs::NONE: break;
   }

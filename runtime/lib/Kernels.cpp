@@ -26,6 +26,8 @@ void runReference(const OpInfo &op, const void *const *in, void *const *out) {
   case OpKind::ReduceMean:
   case OpKind::ReduceSum:
   case OpKind::ReduceMax: return refReduce(op, in, out);
+  case OpKind::ArgMax:
+  case OpKind::ArgMin: return refArgReduce(op, in, out);
   case OpKind::Reshape:
   case OpKind::Flatten:
   case OpKind::Squeeze:

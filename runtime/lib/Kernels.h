@@ -128,6 +128,10 @@ void refBatchNorm(const OpInfo &op, const void *const *in, void *const *out);
 void refLayerNorm(const OpInfo &op, const void *const *in, void *const *out);
 void refSoftmax(const OpInfo &op, const void *const *in, void *const *out);
 void refReduce(const OpInfo &op, const void *const *in, void *const *out);
+/// ArgMax / ArgMin: the index (i64) of the first (or, with selectLastIndex,
+/// last) largest / smallest element along the axis; a NaN counts as the
+/// extreme, as in PyTorch.
+void refArgReduce(const OpInfo &op, const void *const *in, void *const *out);
 void refCopy(const OpInfo &op, const void *const *in, void *const *out);
 void refTranspose(const OpInfo &op, const void *const *in, void *const *out);
 void refConcat(const OpInfo &op, const void *const *in, void *const *out);

@@ -84,6 +84,52 @@ void refSoftmax(const OpInfo &op, const void *const *in, void *const *out) {
   });
 }
 
+void refArgReduce(const OpInfo &op, const void *const *in, void *const *out) {
+  const Shape &x = op.in[0].shape;
+  int64_t rank = int64_t(x.size());
+  int64_t axis = op.attrs.axis < 0 ? op.attrs.axis + rank : op.attrs.axis;
+  uint64_t outer = 1, inner = 1, n = uint64_t(x[axis]);
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= uint64_t(x[d]);
+  for (int64_t d = axis + 1; d < rank; ++d)
+    inner *= uint64_t(x[d]);
+  bool isMax = op.kind == OpKind::ArgMax, last = op.attrs.selectLastIndex;
+  auto *y = static_cast<int64_t *>(out[0]);
+  dispatchNumeric(op.in[0].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    using C = Compute<T>;
+    for (uint64_t o = 0; o < outer; ++o)
+      for (uint64_t i = 0; i < inner; ++i) {
+        uint64_t base = o * n * inner + i;
+        C best = ld<T>(in[0], base);
+        int64_t at = 0;
+        bool bestNan = false;
+        if constexpr (std::is_floating_point_v<C>)
+          bestNan = std::isnan(best);
+        for (uint64_t k = 1; k < n && !(bestNan && !last); ++k) {
+          C v = ld<T>(in[0], base + k * inner);
+          bool take;
+          if constexpr (std::is_floating_point_v<C>) {
+            if (std::isnan(v))
+              take = !bestNan || last;
+            else
+              take = !bestNan && (isMax ? (v > best || (last && v == best))
+                                        : (v < best || (last && v == best)));
+            if (take)
+              bestNan = std::isnan(v);
+          } else {
+            take = isMax ? (v > best || (last && v == best)) : (v < best || (last && v == best));
+          }
+          if (take) {
+            best = v;
+            at = int64_t(k);
+          }
+        }
+        y[o * inner + i] = at;
+      }
+  });
+}
+
 void refReduce(const OpInfo &op, const void *const *in, void *const *out) {
   const Shape &x = op.in[0].shape;
   int rank = int(x.size());

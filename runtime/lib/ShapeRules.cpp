@@ -22,7 +22,7 @@ static const char *const kOpNames[kNumOpKinds] = {
     "global_average_pool", "reduce_mean", "reduce_sum", "reduce_max",
     "reshape", "transpose", "flatten", "concat", "split", "slice", "gather",
     "unsqueeze", "squeeze", "expand",
-    "floor", "ceil", "round", "sin", "cos"};
+    "floor", "ceil", "round", "sin", "cos", "argmax", "argmin"};
 
 const char *opKindName(OpKind kind) {
   int k = static_cast<int>(kind);
@@ -359,6 +359,24 @@ std::vector<TensorType> inferResultTypes(OpKind kind, const OpAttrs &attrs,
     }
     return one({in[0].dtype, s});
   }
+  case OpKind::ArgMax: case OpKind::ArgMin: {
+    expectCount(1, 1);
+    expectNumeric(0);
+    int64_t rank = in[0].shape.size();
+    if (rank == 0)
+      fail("expected an input of rank 1 or more, got ", typeStr(in[0]));
+    int64_t axis = axisOf(attrs.axis, rank);
+    Shape s;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i != axis)
+        s.push_back(in[0].shape[i]);
+      else if (attrs.keepdims)
+        s.push_back(1);
+    }
+    if (in[0].shape[axis] == 0)
+      fail("axis ", attrs.axis, " is empty");
+    return one({DType::I64, s});
+  }
   case OpKind::Reshape: {
     expectCount(1, 1);
     auto n = checkedNumElements(attrs.shape);
@@ -554,6 +572,7 @@ uint64_t estimateFlops(OpKind kind, const OpAttrs &attrs,
     return outN * uint64_t(attrs.kernelShape[0] * attrs.kernelShape[1]);
   case OpKind::GlobalAveragePool:
   case OpKind::ReduceMean: case OpKind::ReduceSum: case OpKind::ReduceMax:
+  case OpKind::ArgMax: case OpKind::ArgMin:
   case OpKind::Softmax: case OpKind::LayerNorm: case OpKind::BatchNorm:
     return numElements(in[0].shape);
   case OpKind::Identity: case OpKind::Reshape: case OpKind::Flatten:

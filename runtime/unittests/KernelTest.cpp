@@ -232,6 +232,34 @@ TEST(ReferenceKernelTest, SliceNegativeSteps) {
   EXPECT_EQ(runOp(OpKind::Slice, {f32({10}, v)}, e)[0].numElements(), 0u);
 }
 
+TEST(ReferenceKernelTest, ArgMaxArgMin) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  // [2, 4]: ties in row 0, a NaN in row 1 (it counts as the extreme).
+  HostTensor x = f32({2, 4}, {3, 1, 3, -2, 0, nan, 5, nan});
+  OpAttrs a;
+  a.axis = 1;
+  a.keepdims = false;
+  expectValues(runOp(OpKind::ArgMax, {x}, a)[0], {2}, {0, 1});
+  expectValues(runOp(OpKind::ArgMin, {x}, a)[0], {2}, {3, 1});
+  a.selectLastIndex = true;
+  expectValues(runOp(OpKind::ArgMax, {x}, a)[0], {2}, {2, 3});
+  a.selectLastIndex = false;
+  a.axis = -2;
+  a.keepdims = true;
+  auto r = runOp(OpKind::ArgMax, {x}, a)[0];
+  EXPECT_EQ(r.dtype(), DType::I64);
+  expectValues(r, {1, 4}, {0, 1, 1, 1});
+  expectValues(runOp(OpKind::ArgMin, {i64({3}, {4, -1, -1})}, OpAttrs())[0], {1}, {1});
+  try {
+    OpAttrs bad;
+    bad.axis = 2;
+    runOp(OpKind::ArgMax, {x}, bad);
+    FAIL();
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("axis 2"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ReferenceKernelTest, GatherNegativeIndicesAndErrors) {
   HostTensor table = f32({3, 2}, {1, 2, 3, 4, 5, 6});
   OpAttrs a;

@@ -397,6 +397,25 @@ static LogicalResult importFlatten(NodeBinder &b) {
                                           b.builder().getI64IntegerAttr(axis));
 }
 
+/// ArgMax / ArgMin (select_last_index from opset 12).
+template <typename OpTy> static LogicalResult importArg(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  if (b.dtype(0) == onnx::TensorProto::BOOL)
+    return b.emitUnsupported() << "element type " << dtypeName(b.dtype(0)) << " of input '"
+                               << b.node.input(0) << "'";
+  int64_t rank = b.rank(0), axis = b.attrInt("axis", 0);
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return b.emitError() << "axis " << axis << " is out of range for rank " << rank;
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  mlir::Builder &builder = b.builder();
+  return b.emitInferred<OpTy>(*x, builder.getI64IntegerAttr(axis),
+                              builder.getBoolAttr(b.attrInt("keepdims", 1) != 0),
+                              builder.getBoolAttr(b.attrInt("select_last_index", 0) != 0));
+}
+
 void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("Abs", 11, unaryOp<graph::AbsOp>(std::fabs, /*floatOnly=*/false));
   t.onOp("Add", 11,
@@ -409,6 +428,8 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
              [](ArrayRef<int64_t> v) -> int64_t { return v[0] && v[1]; }));
   t.onOp("AveragePool", 11, importAveragePool);
   t.onOp("BatchNormalization", 11, importBatchNormalization);
+  t.onOp("ArgMax", 11, importArg<graph::ArgMaxOp>);
+  t.onOp("ArgMin", 11, importArg<graph::ArgMinOp>);
   t.onOp("Cast", 11, importCast);
   t.onOp("Ceil", 11, unaryOp<graph::CeilOp>([](double x) { return std::ceil(x); }));
   t.onOp("Clip", 11, importClip);

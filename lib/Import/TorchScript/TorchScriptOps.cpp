@@ -575,9 +575,37 @@ template <typename OpTy> LogicalResult reduce(Importer &imp, Node *node) {
       {in}, {c.array("axes", axes), c.flag("keepdims", keepdims)}));
 }
 
+/// aten::argmax / aten::argmin (self, dim?, keepdim): with dim None, over the
+/// flattened input (the result then has rank 0, or all-ones dimensions with
+/// keepdim).
+template <typename OpTy> LogicalResult argReduce(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  std::optional<bool> keep = node->inputs().size() > 2 ? imp.getBool(node, 2) : false;
+  if (!keep)
+    return c.fail("keepdim must be known at import time");
+  RankedTensorType xt = typeOf(*x);
+  if (node->inputs().size() > 1 && !imp.isNone(node, 1)) {
+    std::optional<int64_t> dim = imp.getInt(node, 1);
+    if (!dim)
+      return c.fail("dim must be known at import time");
+    return c.done(c.make<OpTy>({*x}, {c.i64("axis", *dim), c.flag("keepdims", *keep)}));
+  }
+  Value flat = g::ReshapeOp::create(
+      c.b, c.loc, RankedTensorType::get({xt.getNumElements()}, xt.getElementType()), *x);
+  FailureOr<Value> r = c.make<OpTy>({flat}, {c.i64("axis", 0), c.flag("keepdims", false)});
+  if (failed(r) || !*keep)
+    return c.done(r);
+  SmallVector<int64_t> ones(xt.getRank(), 1);
+  return c.done(g::ReshapeOp::create(c.b, c.loc, RankedTensorType::get(ones, c.b.getI64Type()), *r)
+                    .getResult());
+}
+
 /// aten::max / aten::min in their overloads: max(a, b) is graph.max;
 /// max(x) reduces every dimension; max(x, dim, keepdim) returns (values,
-/// indices), supported when the indices are unused. There is no reduce_min:
+/// indices), the indices by graph.argmax / argmin. There is no reduce_min:
 /// min(x) is -reduce_max(-x).
 template <bool isMax> LogicalResult maxMin(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -599,8 +627,12 @@ template <bool isMax> LogicalResult maxMin(Importer &imp, Node *node) {
     if (n != 3 || !dim || !keep)
       return c.fail("unsupported overload: dim and keepdim must be known at "
                     "import time");
-    if (node->outputs().size() > 1 && node->output(1)->hasUses())
-      return c.fail("unsupported: the indices output (argmax/argmin) is used");
+    if (node->outputs().size() > 1 && node->output(1)->hasUses()) {
+      using ArgOp = std::conditional_t<isMax, g::ArgMaxOp, g::ArgMinOp>;
+      if (failed(c.done(c.make<ArgOp>({*x}, {c.i64("axis", *dim), c.flag("keepdims", *keep)}),
+                        /*output=*/1)))
+        return failure();
+    }
     axes.push_back(*dim);
     keepdims = *keep;
   }
@@ -644,6 +676,8 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::amax"] = reduce<g::ReduceMaxOp>;
     h["aten::avg_pool2d"] = pool2d<true>;
     h["aten::batch_norm"] = batchNorm;
+    h["aten::argmax"] = argReduce<g::ArgMaxOp>;
+    h["aten::argmin"] = argReduce<g::ArgMinOp>;
     h["aten::bitwise_and"] = logical<g::LogicalKind::And, true>;
     h["aten::bitwise_not"] = logicalNot<true>;
     h["aten::bitwise_or"] = logical<g::LogicalKind::Or, true>;

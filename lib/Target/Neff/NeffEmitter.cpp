@@ -150,6 +150,8 @@ rt::OpAttrs toAttrs(Operation *op, rt::OpKind kind) {
     attrs.axes = i64s(a);
   if (auto a = dyn_cast_if_present<BoolAttr>(get("keepdims")))
     attrs.keepdims = a.getValue();
+  if (auto a = dyn_cast_if_present<BoolAttr>(get("select_last_index")))
+    attrs.selectLastIndex = a.getValue();
   if (auto a = dyn_cast_if_present<FloatAttr>(get("min")))
     attrs.min = a.getValueAsDouble();
   if (auto a = dyn_cast_if_present<FloatAttr>(get("max")))

@@ -28,11 +28,11 @@ enum class OpKind : uint16_t {
   Reshape, Transpose, Flatten, Concat, Split, Slice, Gather, Unsqueeze,
   Squeeze, Expand,
   // Format 1.1.
-  Floor, Ceil, Round, Sin, Cos
+  Floor, Ceil, Round, Sin, Cos, ArgMax, ArgMin
 };
 
 /// Number of OpKind values.
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::Cos) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::ArgMin) + 1;
 
 /// Returns the graph dialect mnemonic (`add`, `max_pool`, ...).
 const char *opKindName(OpKind kind);
@@ -55,11 +55,14 @@ struct OpAttrs {
   std::vector<int64_t> kernelShape, strides, pads, dilations;
   int64_t group = 1;
   bool ceilMode = false, countIncludePad = false;
-  // Softmax (-1), LayerNorm (-1), Flatten (1), Gather (0), Concat, Split.
+  // Softmax (-1), LayerNorm (-1), Flatten (1), Gather (0), Concat, Split,
+  // ArgMax, ArgMin.
   int64_t axis = 0;
+  // ArgMax, ArgMin: the last of equal extremes instead of the first.
+  bool selectLastIndex = false;
   // BatchNorm, LayerNorm.
   float epsilon = 1e-5f;
-  // Reduce*, Squeeze, Unsqueeze, Slice.
+  // Reduce*, Squeeze, Unsqueeze, Slice (keepdims: Reduce*, ArgMax, ArgMin).
   std::vector<int64_t> axes;
   bool keepdims = true;
   // Clip.

@@ -116,6 +116,48 @@ class Graph_ReduceOp<string mnemonic, string onnxOp, string combiner>
   }];
 }
 
+/// Index of the largest or smallest element along one axis.
+class Graph_ArgOp<string mnemonic, string onnxOp, string extreme>
+    : Graph_InferredOp<mnemonic> {
+  let summary = "Index of the " # extreme # " element along an axis (ONNX " # onnxOp # ")";
+  let description = [{
+    Returns, as i64, the index of the }] # extreme # [{ element along `axis`
+    (negative counts from the back): the first of equal extremes, or the last
+    with `select_last_index`. A NaN counts as the extreme, as in PyTorch. With
+    `keepdims` (the default) the axis stays as size 1, otherwise it is removed.
+
+    Models ONNX `}] # onnxOp # [{` (https://onnx.ai/onnx/operators/onnx__}] # onnxOp # [{.html).
+
+    Example:
+    ```mlir
+    %r = graph.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false} : tensor<2x8xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Graph_NumericTensor:$input,
+                   DefaultValuedAttr<I64Attr, "0">:$axis,
+                   DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                   DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs StaticShapeTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      auto type = ::llvm::cast<::mlir::RankedTensorType>(adaptor.getInput().getType());
+      if (type.getRank() == 0)
+        return ::mlir::emitOptionalError(location, "expected an input of rank 1 or more");
+      int64_t axis = adaptor.getAxis();
+      if (::mlir::failed(inferReduceResult(location, type, {axis}, adaptor.getKeepdims(),
+                                           inferred)))
+        return ::mlir::failure();
+      auto result = ::llvm::cast<::mlir::RankedTensorType>(inferred.back());
+      inferred.back() = result.clone(::mlir::IntegerType::get(context, 64));
+      return ::mlir::success();
+    }
+    int64_t $cppClass::getFlops() { return getNumElements(getInput().getType()); }
+  }];
+}
+
 /// 2-D pooling with a sliding window (ONNX MaxPool / AveragePool).
 class Graph_PoolOp<string mnemonic, string onnxOp, string combiner,
                    dag extraArgs>
@@ -233,6 +275,8 @@ def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "Sqrt", "sqrt(x)">;
 def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
 def Graph_NegOp : Graph_UnaryOp<"neg", "Neg", "-x", Graph_NumericTensor> { let hasFolder = 1; }
 def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs", "|x|", Graph_NumericTensor> { let hasFolder = 1; }
+def Graph_ArgMaxOp : Graph_ArgOp<"argmax", "ArgMax", "largest">;
+def Graph_ArgMinOp : Graph_ArgOp<"argmin", "ArgMin", "smallest">;
 def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor", "floor(x)">;
 def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil", "ceil(x)">;
 def Graph_RoundOp : Graph_UnaryOp<"round", "Round", "round(x), halves to even">;
