@@ -86,6 +86,23 @@ static LogicalResult importGlobalAveragePool(NodeBinder &b) {
   return b.emitInferred<graph::GlobalAveragePoolOp>(*x);
 }
 
+/// GlobalMaxPool: reduce_max over the spatial axes, kept as size 1.
+static LogicalResult importGlobalMaxPool(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  int64_t rank = b.rank(0);
+  if (rank < 3)
+    return b.emitError() << "expects an input of rank 3 or more";
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  return b.emitInferred<graph::ReduceMaxOp>(*x, b.builder().getDenseI64ArrayAttr(axes),
+                                            b.builder().getBoolAttr(true));
+}
+
 /// Emits LayerNormalization's optional Mean and InvStdDev outputs (over the
 /// axes from `axis`, kept as size 1) with graph ops.
 static LogicalResult emitLayerNormStatistics(NodeBinder &b, Value x,
@@ -312,6 +329,7 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
   t.onOp("Gather", 11, importGather);
   t.onOp("Gemm", 11, importGemm);
   t.onOp("GlobalAveragePool", 11, importGlobalAveragePool);
+  t.onOp("GlobalMaxPool", 11, importGlobalMaxPool);
   t.onOp("Greater", 11,
          comparisonOp(
              graph::CompareKind::Gt, [](V v) -> double { return v[0] > v[1]; },

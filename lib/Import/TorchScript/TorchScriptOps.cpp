@@ -548,6 +548,32 @@ LogicalResult adaptiveAvgPool2d(Importer &imp, Node *node) {
   return c.done(g::createAdaptiveAvgPool2d(c.b, c.loc, *x, *size));
 }
 
+/// aten::adaptive_max_pool2d(input, output_size) -> (values, indices): a max
+/// pool with window and stride input / output when the input divides evenly
+/// (1x1 is global max pooling); the indices output is not modelled.
+LogicalResult adaptiveMaxPool2d(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  auto size = pair(imp.getIntList(node, 1));
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = typeOf(*x);
+  if (!size || xt.getRank() != 4)
+    return c.fail("only 4-D input with a constant output_size is supported");
+  if (node->outputs().size() > 1 && node->output(1)->hasUses())
+    return c.fail("unsupported: the indices output is used");
+  SmallVector<int64_t> window;
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = xt.getDimSize(2 + i), out = (*size)[i];
+    if (out <= 0 || in % out != 0)
+      return c.fail("unsupported: output_size " + std::to_string(out) +
+                    " does not divide the input size " + std::to_string(in));
+    window.push_back(in / out);
+  }
+  return c.done(c.make<g::MaxPoolOp>({*x}, {c.array("kernel_shape", window),
+                                            c.array("strides", window)}));
+}
+
 /// Reductions: aten::mean/sum(input, dims, keepdim, dtype?) and amax.
 template <typename OpTy> LogicalResult reduce(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -670,6 +696,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::__or__"] = logical<g::LogicalKind::Or, true>;
     h["aten::__xor__"] = logical<g::LogicalKind::Xor, true>;
     h["aten::adaptive_avg_pool2d"] = adaptiveAvgPool2d;
+    h["aten::adaptive_max_pool2d"] = adaptiveMaxPool2d;
     h["aten::add"] = addSub<g::AddOp>;
     h["aten::add_"] = inPlace<addSub<g::AddOp>>;
     h["aten::addmm"] = addmm;
