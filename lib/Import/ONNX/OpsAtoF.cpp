@@ -315,6 +315,88 @@ static LogicalResult importConv(NodeBinder &b) {
       b.builder().getI64IntegerAttr(b.attrInt("group", 1)));
 }
 
+/// ConvTranspose (2-D), through graph::createConvTranspose2d. The pads come
+/// from `pads`, or from `output_shape` / auto_pad SAME_* (the total padding
+/// that gives that output, split as the operator's reference does).
+static LogicalResult importConvTranspose(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  if (b.rank(0) != 4 || b.rank(1) != 4)
+    return b.emitUnsupported() << "only 2-D transposed convolution is supported; filter '"
+                               << b.node.input(1) << "' has rank " << b.rank(1);
+  ArrayRef<int64_t> in = b.shape(0).drop_front(2), kernel = b.shape(1).drop_front(2);
+  auto pairAttr = [&](StringRef name, int64_t dflt) -> FailureOr<SmallVector<int64_t, 2>> {
+    std::optional<SmallVector<int64_t>> v = b.attrInts(name);
+    if (!v)
+      return SmallVector<int64_t, 2>{dflt, dflt};
+    if (v->size() != 2) {
+      b.emitError() << name << " has " << v->size() << " values, expected 2";
+      return failure();
+    }
+    return SmallVector<int64_t, 2>(v->begin(), v->end());
+  };
+  graph::ConvTransposeParams p;
+  FailureOr<SmallVector<int64_t, 2>> strides = pairAttr("strides", 1),
+                                     dilations = pairAttr("dilations", 1),
+                                     outputPadding = pairAttr("output_padding", 0);
+  if (failed(strides) || failed(dilations) || failed(outputPadding))
+    return failure();
+  p.strides = *strides;
+  p.dilations = *dilations;
+  p.outputPadding = *outputPadding;
+  p.group = b.attrInt("group", 1);
+  if (std::optional<SmallVector<int64_t>> k = b.attrInts("kernel_shape");
+      k && ArrayRef<int64_t>(*k) != kernel)
+    return b.emitError() << "kernel_shape " << formatShape(*k) << " does not match the filter "
+                         << formatShape(b.shape(1));
+  std::string autoPad = b.attrString("auto_pad", "NOTSET");
+  std::optional<SmallVector<int64_t>> outputShape = b.attrInts("output_shape");
+  if (outputShape && outputShape->size() > 2)
+    outputShape = SmallVector<int64_t>(ArrayRef<int64_t>(*outputShape).take_back(2));
+  if (outputShape && outputShape->size() != 2)
+    return b.emitError() << "output_shape must give the 2 spatial sizes";
+  if (autoPad == "VALID") {
+    p.pads = {0, 0, 0, 0};
+  } else if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = outputShape ? (*outputShape)[i] : in[i] * p.strides[i];
+      int64_t total = p.strides[i] * (in[i] - 1) + p.outputPadding[i] +
+                      (kernel[i] - 1) * p.dilations[i] + 1 - out;
+      // Floor division, as the reference (a negative total extends the end).
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      bool upper = autoPad == "SAME_UPPER";
+      p.pads[i] = upper ? half : total - half;
+      p.pads[i + 2] = upper ? total - half : half;
+    }
+  } else if (autoPad == "NOTSET") {
+    if (std::optional<SmallVector<int64_t>> pads = b.attrInts("pads")) {
+      if (pads->size() != 4)
+        return b.emitError() << "pads has " << pads->size() << " values, expected 4";
+      p.pads.assign(pads->begin(), pads->end());
+    }
+  } else {
+    return b.emitError() << "unknown auto_pad '" << autoPad << "'";
+  }
+  FailureOr<Value> x = b.floatValue(0), w = b.floatValue(1);
+  if (failed(x) || failed(w))
+    return failure();
+  if (!w->getDefiningOp<graph::WeightOp>() && !w->getDefiningOp<graph::ConstantOp>())
+    return b.emitUnsupported() << "the filter (input '" << b.node.input(1)
+                               << "') must be a constant or computable from shapes at import time";
+  Value bias;
+  if (b.hasInput(2)) {
+    FailureOr<Value> v = b.floatValue(2);
+    if (failed(v))
+      return failure();
+    bias = *v;
+  }
+  FailureOr<Value> y = graph::createConvTranspose2d(b.builder(), b.loc, *x, *w, bias, p);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 static LogicalResult importDropout(NodeBinder &b) {
   if (failed(b.requireInputs(1, b.opset >= 12 ? 3 : 1)))
     return failure();
@@ -437,6 +519,7 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("Constant", 11, importConstant);
   t.onOp("ConstantOfShape", 11, importConstantOfShape);
   t.onOp("Conv", 11, importConv);
+  t.onOp("ConvTranspose", 11, importConvTranspose);
   t.onOp("Cos", 11, unaryOp<graph::CosOp>([](double x) { return std::cos(x); }));
   t.onOp("Div", 11,
          binaryOp<graph::DivOp>([](double a, double b) { return a / b; },

@@ -394,13 +394,50 @@ LogicalResult convolution(Importer &imp, Node *node, size_t strideArg,
                  c.array("dilations", *dilation), c.i64("group", *groups)}));
 }
 
+/// A 2-D transposed convolution (graph::createConvTranspose2d) with the
+/// arguments at the given positions.
+LogicalResult transposedConvolution(Importer &imp, Node *node, size_t strideArg,
+                                    size_t padArg, size_t outputPaddingArg,
+                                    size_t groupArg, size_t dilationArg) {
+  Ctx c(imp, node);
+  auto stride = pair(imp.getIntList(node, strideArg));
+  auto padding = imp.getIntList(node, padArg);
+  auto outputPadding = pair(imp.getIntList(node, outputPaddingArg));
+  auto dilation = pair(imp.getIntList(node, dilationArg));
+  std::optional<int64_t> groups = imp.getInt(node, groupArg);
+  std::optional<SmallVector<int64_t>> pads =
+      padding ? pads4(*padding) : std::nullopt;
+  if (!stride || !pads || !outputPadding || !dilation || !groups)
+    return c.fail("only 2-D transposed convolution with constant stride, "
+                  "padding, output_padding, dilation and groups is supported");
+  FailureOr<SmallVector<Value>> inputs = inputWeightBias(imp, node);
+  if (failed(inputs))
+    return failure();
+  g::ConvTransposeParams p;
+  p.strides.assign(stride->begin(), stride->end());
+  p.pads.assign(pads->begin(), pads->end());
+  p.outputPadding.assign(outputPadding->begin(), outputPadding->end());
+  p.dilations.assign(dilation->begin(), dilation->end());
+  p.group = *groups;
+  Value bias = inputs->size() > 2 ? (*inputs)[2] : Value();
+  return c.done(g::createConvTranspose2d(c.b, c.loc, (*inputs)[0], (*inputs)[1], bias, p));
+}
+
 /// aten::_convolution(input, weight, bias, stride, padding, dilation,
 /// transposed, output_padding, groups, ...).
 LogicalResult underscoreConvolution(Importer &imp, Node *node) {
   std::optional<bool> transposed = imp.getBool(node, 6);
-  if (!transposed || *transposed)
-    return imp.error(node, "transposed convolution is not supported");
+  if (!transposed)
+    return imp.error(node, "transposed must be known at import time");
+  if (*transposed)
+    return transposedConvolution(imp, node, 3, 4, 7, 8, 5);
   return convolution(imp, node, 3, 4, 5, 8);
+}
+
+/// aten::conv_transpose2d(input, weight, bias, stride, padding,
+/// output_padding, groups, dilation).
+LogicalResult convTranspose2d(Importer &imp, Node *node) {
+  return transposedConvolution(imp, node, 3, 4, 5, 6, 7);
 }
 
 /// aten::conv2d(input, weight, bias, stride, padding, dilation, groups).
@@ -713,6 +750,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::clamp"] = clamp;
     h["aten::ceil"] = unary<g::CeilOp>;
     h["aten::conv2d"] = conv2d;
+    h["aten::conv_transpose2d"] = convTranspose2d;
     h["aten::cos"] = unary<g::CosOp>;
     h["aten::div"] = divide;
     h["aten::div_"] = inPlace<divide>;

@@ -4,6 +4,7 @@
 #include "neuron/Dialect/Graph/IR/GraphOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
 using namespace mlir;
@@ -449,6 +450,140 @@ FailureOr<Value> createAdaptiveAvgPool2d(OpBuilder &builder, Location loc, Value
     repeat[i] = n == out ? 1 : 0; // Each bin one element: the identity.
   }
   return applySeparable2d(builder, loc, x, mats, repeat, outSize);
+}
+
+namespace {
+/// The f32 values of a graph.weight or graph.constant, or nothing.
+std::optional<std::vector<float>> constantFloats(Value v) {
+  Operation *def = v.getDefiningOp();
+  ElementsAttr value;
+  if (auto w = dyn_cast_if_present<WeightOp>(def))
+    value = w.getValue();
+  else if (auto c = dyn_cast_if_present<ConstantOp>(def))
+    value = c.getValue();
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!value || !type.getElementType().isF32())
+    return std::nullopt;
+  size_t n = size_t(type.getNumElements());
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != n * sizeof(float))
+      return std::nullopt;
+    std::vector<float> out(n);
+    std::memcpy(out.data(), blob->getData().data(), n * sizeof(float));
+    return out;
+  }
+  return std::nullopt;
+}
+} // namespace
+
+FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x, Value weight,
+                                       Value bias, const ConvTransposeParams &p) {
+  auto fail = [&](const Twine &message) -> FailureOr<Value> {
+    emitError(loc) << "transposed convolution: " << message;
+    return failure();
+  };
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto wt = cast<RankedTensorType>(weight.getType());
+  if (xt.getRank() != 4 || wt.getRank() != 4)
+    return fail("only 2-D is supported (a 4-D input and weight)");
+  if (!xt.getElementType().isF32() || !wt.getElementType().isF32())
+    return fail("only f32 is supported");
+  if (p.strides.size() != 2 || p.dilations.size() != 2 || p.outputPadding.size() != 2 ||
+      p.pads.size() != 4)
+    return fail("expected 2 strides, dilations and output paddings and 4 pads");
+  const int64_t n = xt.getDimSize(0), cin = xt.getDimSize(1), g = p.group;
+  if (g < 1 || cin % g != 0 || wt.getDimSize(0) != cin)
+    return fail("the weight's " + Twine(wt.getDimSize(0)) + " input channels in " + Twine(g) +
+                " group(s) do not match the input's " + Twine(cin));
+  const int64_t coutG = wt.getDimSize(1), cinG = cin / g, cout = coutG * g;
+  const int64_t k[2] = {wt.getDimSize(2), wt.getDimSize(3)};
+  const int64_t in[2] = {xt.getDimSize(2), xt.getDimSize(3)};
+  int64_t padBegin[2], padEnd[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t s = p.strides[i], d = p.dilations[i], op = p.outputPadding[i];
+    if (s < 1 || d < 1)
+      return fail("strides and dilations must be at least 1");
+    if (op < 0 || (op >= s && op >= d))
+      return fail("output_padding " + Twine(op) + " must be smaller than the stride " +
+                  Twine(s) + " or the dilation " + Twine(d));
+    int64_t out = (in[i] - 1) * s - p.pads[i] - p.pads[i + 2] + d * (k[i] - 1) + op + 1;
+    if (out < 1)
+      return fail("the output would have " + Twine(out) + " elements along spatial axis " +
+                  Twine(i));
+    padBegin[i] = d * (k[i] - 1) - p.pads[i];
+    // The zero-inserted input ends with s - 1 zeros, already padding.
+    padEnd[i] = d * (k[i] - 1) - p.pads[i + 2] + op - (s - 1);
+  }
+  std::optional<std::vector<float>> w = constantFloats(weight);
+  if (!w)
+    return fail("the weight must be a constant f32 tensor (a model parameter)");
+  // conv[g * coutG + o][i][y][x] = w[g * cinG + i][o][kH - 1 - y][kW - 1 - x].
+  std::vector<float> flipped(w->size());
+  for (int64_t gi = 0; gi < g; ++gi)
+    for (int64_t o = 0; o < coutG; ++o)
+      for (int64_t i = 0; i < cinG; ++i)
+        for (int64_t y = 0; y < k[0]; ++y)
+          for (int64_t xx = 0; xx < k[1]; ++xx)
+            flipped[size_t((((gi * coutG + o) * cinG + i) * k[0] + y) * k[1] + xx)] =
+                (*w)[size_t((((gi * cinG + i) * coutG + o) * k[0] + (k[0] - 1 - y)) * k[1] +
+                            (k[1] - 1 - xx))];
+  auto ft = RankedTensorType::get({cout, cinG, k[0], k[1]}, builder.getF32Type());
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(flipped));
+  std::string name = "conv_transpose.weight";
+  if (auto source = weight.getDefiningOp<WeightOp>())
+    name = (source.getName() + ".conv_transpose").str();
+  Value filter = WeightOp::create(builder, loc, ft, builder.getStringAttr(name),
+                                  DenseResourceElementsAttr::get(ft, name, std::move(blob)));
+
+  Value cur = x;
+  if (p.strides[0] > 1 || p.strides[1] > 1) {
+    const int64_t s0 = p.strides[0], s1 = p.strides[1];
+    auto et = xt.getElementType();
+    Value split = ReshapeOp::create(
+        builder, loc, RankedTensorType::get({n, cin, in[0], 1, in[1], 1}, et), cur);
+    std::vector<float> mask(size_t(s0 * s1), 0.0f);
+    mask[0] = 1.0f;
+    Value m = ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(RankedTensorType::get({s0, 1, s1}, et), ArrayRef<float>(mask)));
+    FailureOr<Value> spread = createInferred<MulOp>(builder, loc, {split, m});
+    if (failed(spread))
+      return failure();
+    cur = ReshapeOp::create(builder, loc,
+                            RankedTensorType::get({n, cin, in[0] * s0, in[1] * s1}, et), *spread);
+  }
+  // Negative padding crops the (zero-inserted) input.
+  if (padBegin[0] < 0 || padBegin[1] < 0 || padEnd[0] < 0 || padEnd[1] < 0) {
+    auto ct = cast<RankedTensorType>(cur.getType());
+    SmallVector<int64_t> starts, ends;
+    for (int i = 0; i < 2; ++i) {
+      starts.push_back(std::max<int64_t>(0, -padBegin[i]));
+      ends.push_back(ct.getDimSize(2 + i) - std::max<int64_t>(0, -padEnd[i]));
+      padBegin[i] = std::max<int64_t>(0, padBegin[i]);
+      padEnd[i] = std::max<int64_t>(0, padEnd[i]);
+    }
+    FailureOr<Value> cropped = createInferred<SliceOp>(
+        builder, loc, {cur},
+        {i64Array(builder, "starts", starts), i64Array(builder, "ends", ends),
+         i64Array(builder, "axes", {2, 3})});
+    if (failed(cropped))
+      return failure();
+    cur = *cropped;
+  }
+  SmallVector<Value> operands = {cur, filter};
+  if (bias)
+    operands.push_back(bias);
+  return createInferred<ConvOp>(
+      builder, loc, operands,
+      {i64Array(builder, "pads", {padBegin[0], padBegin[1], padEnd[0], padEnd[1]}),
+       i64Array(builder, "dilations", p.dilations),
+       builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
 }
 
 } // namespace neuron::graph

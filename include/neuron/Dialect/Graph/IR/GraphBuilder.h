@@ -124,6 +124,32 @@ llvm::FailureOr<mlir::Value> createAdaptiveAvgPool2d(mlir::OpBuilder &builder,
                                                      mlir::Location loc, mlir::Value x,
                                                      llvm::ArrayRef<int64_t> outSize);
 
+/// The parameters of a 2-D transposed convolution, as ONNX ConvTranspose and
+/// PyTorch's conv_transpose2d define them (pads are [top, left, bottom,
+/// right] and are removed from the full output; a negative pad, which ONNX's
+/// output_shape can imply, extends it).
+struct ConvTransposeParams {
+  llvm::SmallVector<int64_t, 2> strides{1, 1}, dilations{1, 1}, outputPadding{0, 0};
+  llvm::SmallVector<int64_t, 4> pads{0, 0, 0, 0};
+  int64_t group = 1;
+};
+
+/// A 2-D transposed convolution of the 4-D float `x` by `weight`
+/// ([C_in, C_out / group, kH, kW], a graph.weight or graph.constant) and the
+/// optional `bias` ([C_out]), as a direct convolution: the input with
+/// stride - 1 zeros inserted between elements (a broadcasting multiply by a
+/// [s, 1, s] mask and a reshape), padded by dilation * (k - 1) - pad on each
+/// side (plus output_padding at the end; negative amounts crop), convolved
+/// with the weight flipped spatially and its channel axes swapped per group
+/// (a new weight, computed here). The result is
+/// (in - 1) * stride - pad_begin - pad_end + dilation * (k - 1) +
+/// output_padding + 1 per axis. A stride s costs s * s times the
+/// multiply-adds of a native kernel (the inserted zeros are multiplied too).
+llvm::FailureOr<mlir::Value> createConvTranspose2d(mlir::OpBuilder &builder,
+                                                   mlir::Location loc, mlir::Value x,
+                                                   mlir::Value weight, mlir::Value bias,
+                                                   const ConvTransposeParams &params);
+
 } // namespace neuron::graph
 
 #endif // NEURON_DIALECT_GRAPH_IR_GRAPHBUILDER_H
