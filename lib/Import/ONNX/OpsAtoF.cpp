@@ -315,6 +315,29 @@ static LogicalResult importConv(NodeBinder &b) {
       b.builder().getI64IntegerAttr(b.attrInt("group", 1)));
 }
 
+/// CumSum(x, axis) with exclusive / reverse, through graph::createCumSum.
+static LogicalResult importCumSum(NodeBinder &b) {
+  if (failed(b.requireInputs(2)))
+    return failure();
+  FailureOr<const ConstTensor *> axis = b.requireConstant(1, "the axis");
+  if (failed(axis))
+    return failure();
+  if ((*axis)->size() != 1)
+    return b.emitError() << "axis must hold one value, got " << (*axis)->size();
+  if (b.dtype(0) == onnx::TensorProto::BOOL)
+    return b.emitUnsupported() << "element type BOOL";
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> y =
+      graph::createCumSum(b.builder(), b.loc, *x, (*axis)->getInt(0),
+                          b.attrInt("exclusive", 0) != 0, b.attrInt("reverse", 0) != 0);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 /// ConvTranspose (2-D), through graph::createConvTranspose2d. The pads come
 /// from `pads`, or from `output_shape` / auto_pad SAME_* (the total padding
 /// that gives that output, split as the operator's reference does).
@@ -520,6 +543,7 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("ConstantOfShape", 11, importConstantOfShape);
   t.onOp("Conv", 11, importConv);
   t.onOp("ConvTranspose", 11, importConvTranspose);
+  t.onOp("CumSum", 11, importCumSum);
   t.onOp("Cos", 11, unaryOp<graph::CosOp>([](double x) { return std::cos(x); }));
   t.onOp("Div", 11,
          binaryOp<graph::DivOp>([](double a, double b) { return a / b; },

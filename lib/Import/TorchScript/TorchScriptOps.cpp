@@ -533,6 +533,30 @@ LogicalResult softmax(Importer &imp, Node *node) {
   return c.done(c.make<g::SoftmaxOp>({in}, {c.i64("axis", *dim)}));
 }
 
+/// aten::cumsum(self, dim, dtype?): integer and bool inputs sum in int64, as
+/// PyTorch does (RoBERTa's position ids: cumsum(mask, dim=1)).
+LogicalResult cumsum(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> dim = imp.getInt(node, 1);
+  if (!dim)
+    return c.fail("dim must be known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  Value in = *x;
+  Type et = typeOf(in).getElementType();
+  if (node->inputs().size() > 2 && !imp.isNone(node, 2)) {
+    std::optional<int64_t> dtype = imp.getInt(node, 2);
+    et = dtype ? getElementType(imp.getContext(), static_cast<c10::ScalarType>(*dtype)) : Type();
+    if (!et)
+      return c.fail("unsupported cumsum dtype");
+  } else if (!isa<FloatType>(et)) {
+    et = c.b.getI64Type();
+  }
+  in = imp.castTo(c.loc, in, et);
+  return c.done(g::createCumSum(c.b, c.loc, in, *dim, /*exclusive=*/false, /*reverse=*/false));
+}
+
 /// aten::max_pool2d(input, kernel, stride, padding, dilation, ceil_mode) and
 /// aten::avg_pool2d(input, kernel, stride, padding, ceil_mode,
 /// count_include_pad, divisor_override): the same window arguments, then
@@ -748,6 +772,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::bitwise_xor"] = logical<g::LogicalKind::Xor, true>;
     h["aten::bmm"] = matmul;
     h["aten::clamp"] = clamp;
+    h["aten::cumsum"] = cumsum;
     h["aten::ceil"] = unary<g::CeilOp>;
     h["aten::conv2d"] = conv2d;
     h["aten::conv_transpose2d"] = convTranspose2d;

@@ -586,4 +586,56 @@ FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x
        builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
 }
 
+FailureOr<Value> createCumSum(OpBuilder &builder, Location loc, Value x, int64_t axis,
+                              bool exclusive, bool reverse) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t rank = xt.getRank();
+  if (axis < -rank || axis >= rank || rank == 0) {
+    emitError(loc) << "cumulative sum: axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  if (axis < 0)
+    axis += rank;
+  Type et = xt.getElementType();
+  if (et.isInteger(1)) {
+    emitError(loc) << "cumulative sum: bool input (cast it to a number first)";
+    return failure();
+  }
+  const int64_t n = xt.getDimSize(axis);
+  // v shifted by k along the axis, zeros filling in.
+  auto shifted = [&](Value v, int64_t k) -> FailureOr<Value> {
+    SmallVector<int64_t> zshape(xt.getShape());
+    zshape[axis] = std::min(k, n);
+    auto zt = RankedTensorType::get(zshape, et);
+    Attribute zero = isa<FloatType>(et) ? Attribute(builder.getFloatAttr(et, 0.0))
+                                        : Attribute(builder.getIntegerAttr(et, 0));
+    Value zeros = ConstantOp::create(builder, loc, SplatElementsAttr::get(zt, zero));
+    if (k >= n)
+      return zeros;
+    FailureOr<Value> part = createInferred<SliceOp>(
+        builder, loc, {v},
+        {i64Array(builder, "starts", {reverse ? k : 0}),
+         i64Array(builder, "ends", {reverse ? n : n - k}), i64Array(builder, "axes", {axis})});
+    if (failed(part))
+      return failure();
+    SmallVector<Value> pieces = reverse ? SmallVector<Value>{*part, zeros}
+                                        : SmallVector<Value>{zeros, *part};
+    return createInferred<ConcatOp>(builder, loc, pieces,
+                                    {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
+  };
+  Value y = x;
+  for (int64_t k = 1; k < n; k *= 2) {
+    FailureOr<Value> s = shifted(y, k);
+    if (failed(s))
+      return failure();
+    FailureOr<Value> sum = createInferred<AddOp>(builder, loc, {y, *s});
+    if (failed(sum))
+      return failure();
+    y = *sum;
+  }
+  if (exclusive && n > 0)
+    return shifted(y, 1);
+  return y;
+}
+
 } // namespace neuron::graph

@@ -124,6 +124,16 @@ llvm::FailureOr<mlir::Value> createAdaptiveAvgPool2d(mlir::OpBuilder &builder,
                                                      mlir::Location loc, mlir::Value x,
                                                      llvm::ArrayRef<int64_t> outSize);
 
+/// The cumulative sum of `x` (float or integer) along `axis` (ONNX CumSum,
+/// torch.cumsum): with `exclusive` each element leaves itself out, with
+/// `reverse` the sums run from the end. Built as a log-step (Hillis-Steele)
+/// scan: ceil(log2(n)) rounds of y += y shifted by 1, 2, 4, ... (a slice
+/// concatenated with zeros), exact in integers (position ids) and free of the
+/// n x n constant a matmul form would need.
+llvm::FailureOr<mlir::Value> createCumSum(mlir::OpBuilder &builder, mlir::Location loc,
+                                          mlir::Value x, int64_t axis, bool exclusive,
+                                          bool reverse);
+
 /// The parameters of a 2-D transposed convolution, as ONNX ConvTranspose and
 /// PyTorch's conv_transpose2d define them (pads are [top, left, bottom,
 /// right] and are removed from the full output; a negative pad, which ONNX's
