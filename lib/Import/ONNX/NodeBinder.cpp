@@ -146,6 +146,10 @@ FailureOr<Value> NodeBinder::floatValue(int i) {
   return value(i);
 }
 
+FailureOr<Value> NodeBinder::optionalFloatValue(int i) {
+  return hasInput(i) ? floatValue(i) : FailureOr<Value>(Value());
+}
+
 const onnx::AttributeProto *NodeBinder::attr(StringRef name) const {
   for (const onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)

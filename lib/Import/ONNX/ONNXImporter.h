@@ -348,6 +348,8 @@ public:
   /// Returns the value of input `i`, failing unless its element type is a
   /// float.
   mlir::FailureOr<mlir::Value> floatValue(int i);
+  /// floatValue of an optional input (a bias): a null value when absent.
+  mlir::FailureOr<mlir::Value> optionalFloatValue(int i);
 
   // Attributes.
   const onnx::AttributeProto *attr(llvm::StringRef name) const;

@@ -301,15 +301,11 @@ static LogicalResult importConv(NodeBinder &b) {
   FailureOr<Value> x = b.floatValue(0), f = b.floatValue(1);
   if (failed(x) || failed(f))
     return failure();
-  Value bias;
-  if (b.hasInput(2)) {
-    FailureOr<Value> v = b.floatValue(2);
-    if (failed(v))
-      return failure();
-    bias = *v;
-  }
+  FailureOr<Value> bias = b.optionalFloatValue(2);
+  if (failed(bias))
+    return failure();
   return b.emitInferred<graph::ConvOp>(
-      *x, *f, bias, b.builder().getDenseI64ArrayAttr(w->strides),
+      *x, *f, *bias, b.builder().getDenseI64ArrayAttr(w->strides),
       b.builder().getDenseI64ArrayAttr(w->pads),
       b.builder().getDenseI64ArrayAttr(w->dilations),
       b.builder().getI64IntegerAttr(b.attrInt("group", 1)));
@@ -406,14 +402,10 @@ static LogicalResult importConvTranspose(NodeBinder &b) {
   if (!w->getDefiningOp<graph::WeightOp>() && !w->getDefiningOp<graph::ConstantOp>())
     return b.emitUnsupported() << "the filter (input '" << b.node.input(1)
                                << "') must be a constant or computable from shapes at import time";
-  Value bias;
-  if (b.hasInput(2)) {
-    FailureOr<Value> v = b.floatValue(2);
-    if (failed(v))
-      return failure();
-    bias = *v;
-  }
-  FailureOr<Value> y = graph::createConvTranspose2d(b.builder(), b.loc, *x, *w, bias, p);
+  FailureOr<Value> bias = b.optionalFloatValue(2);
+  if (failed(bias))
+    return failure();
+  FailureOr<Value> y = graph::createConvTranspose2d(b.builder(), b.loc, *x, *w, *bias, p);
   if (failed(y))
     return failure();
   b.setResult(0, *y);

@@ -60,16 +60,12 @@ static LogicalResult importGemm(NodeBinder &b) {
   FailureOr<Value> a = b.floatValue(0), w = b.floatValue(1);
   if (failed(a) || failed(w))
     return failure();
-  Value c;
-  if (b.hasInput(2)) {
-    FailureOr<Value> v = b.floatValue(2);
-    if (failed(v))
-      return failure();
-    c = *v;
-  }
+  FailureOr<Value> c = b.optionalFloatValue(2);
+  if (failed(c))
+    return failure();
   OpBuilder &ob = b.builder();
   return b.emitInferred<graph::GemmOp>(
-      *a, *w, c, ob.getF32FloatAttr(b.attrFloat("alpha", 1.0f)),
+      *a, *w, *c, ob.getF32FloatAttr(b.attrFloat("alpha", 1.0f)),
       ob.getF32FloatAttr(b.attrFloat("beta", 1.0f)),
       ob.getBoolAttr(b.attrInt("transA", 0) != 0),
       ob.getBoolAttr(b.attrInt("transB", 0) != 0));

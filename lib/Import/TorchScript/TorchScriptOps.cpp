@@ -511,6 +511,19 @@ LogicalResult layerNorm(Importer &imp, Node *node) {
       operands, {c.i64("axis", axis), c.f32("epsilon", *eps)}));
 }
 
+/// The element type of an optional `dtype` argument at `i`: null when it is
+/// absent or None, failure (with a diagnostic naming `op`) when unknown.
+FailureOr<Type> dtypeArg(Importer &imp, Node *node, size_t i, StringRef op) {
+  if (node->inputs().size() <= i || imp.isNone(node, i))
+    return Type();
+  std::optional<int64_t> dtype = imp.getInt(node, i);
+  Type et = dtype ? getElementType(imp.getContext(), static_cast<c10::ScalarType>(*dtype))
+                  : Type();
+  if (!et)
+    return imp.error(node, "unsupported " + op + " dtype");
+  return et;
+}
+
 /// aten::softmax(input, dim, dtype?).
 LogicalResult softmax(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -520,16 +533,10 @@ LogicalResult softmax(Importer &imp, Node *node) {
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
     return failure();
-  Value in = *x;
-  if (node->inputs().size() > 2 && !imp.isNone(node, 2)) {
-    std::optional<int64_t> dtype = imp.getInt(node, 2);
-    Type et = dtype ? getElementType(imp.getContext(),
-                                     static_cast<c10::ScalarType>(*dtype))
-                    : Type();
-    if (!et)
-      return c.fail("unsupported softmax dtype");
-    in = imp.castTo(c.loc, in, et);
-  }
+  FailureOr<Type> et = dtypeArg(imp, node, 2, "softmax");
+  if (failed(et))
+    return failure();
+  Value in = *et ? imp.castTo(c.loc, *x, *et) : *x;
   return c.done(c.make<g::SoftmaxOp>({in}, {c.i64("axis", *dim)}));
 }
 
@@ -543,17 +550,13 @@ LogicalResult cumsum(Importer &imp, Node *node) {
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
     return failure();
-  Value in = *x;
-  Type et = typeOf(in).getElementType();
-  if (node->inputs().size() > 2 && !imp.isNone(node, 2)) {
-    std::optional<int64_t> dtype = imp.getInt(node, 2);
-    et = dtype ? getElementType(imp.getContext(), static_cast<c10::ScalarType>(*dtype)) : Type();
-    if (!et)
-      return c.fail("unsupported cumsum dtype");
-  } else if (!isa<FloatType>(et)) {
+  FailureOr<Type> dtype = dtypeArg(imp, node, 2, "cumsum");
+  if (failed(dtype))
+    return failure();
+  Type et = *dtype ? *dtype : typeOf(*x).getElementType();
+  if (!*dtype && !isa<FloatType>(et))
     et = c.b.getI64Type();
-  }
-  in = imp.castTo(c.loc, in, et);
+  Value in = imp.castTo(c.loc, *x, et);
   return c.done(g::createCumSum(c.b, c.loc, in, *dim, /*exclusive=*/false, /*reverse=*/false));
 }
 
