@@ -93,6 +93,15 @@ void refUnary(const OpInfo &op, const void *const *in, void *const *out) {
         case OpKind::Round: y = std::nearbyint(x); break;
         case OpKind::Sin: y = std::sin(x); break;
         case OpKind::Cos: y = std::cos(x); break;
+        case OpKind::Tan: y = std::tan(x); break;
+        case OpKind::Asin: y = std::asin(x); break;
+        case OpKind::Acos: y = std::acos(x); break;
+        case OpKind::Atan: y = std::atan(x); break;
+        case OpKind::Sinh: y = std::sinh(x); break;
+        case OpKind::Cosh: y = std::cosh(x); break;
+        case OpKind::Asinh: y = std::asinh(x); break;
+        case OpKind::Acosh: y = std::acosh(x); break;
+        case OpKind::Atanh: y = std::atanh(x); break;
         case OpKind::Gelu:
           if (a.geluTanh) {
             double xd = x;

@@ -22,7 +22,8 @@ static const char *const kOpNames[kNumOpKinds] = {
     "global_average_pool", "reduce_mean", "reduce_sum", "reduce_max",
     "reshape", "transpose", "flatten", "concat", "split", "slice", "gather",
     "unsqueeze", "squeeze", "expand",
-    "floor", "ceil", "round", "sin", "cos", "argmax", "argmin"};
+    "floor", "ceil", "round", "sin", "cos", "argmax", "argmin",
+    "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh"};
 
 const char *opKindName(OpKind kind) {
   int k = static_cast<int>(kind);
@@ -39,7 +40,8 @@ std::optional<OpKind> parseOpKind(const std::string &name) {
 bool isBinary(OpKind kind) { return kind >= OpKind::Add && kind <= OpKind::Min; }
 bool isUnary(OpKind kind) {
   return (kind >= OpKind::Relu && kind <= OpKind::Clip) ||
-         (kind >= OpKind::Floor && kind <= OpKind::Cos);
+         (kind >= OpKind::Floor && kind <= OpKind::Cos) ||
+         (kind >= OpKind::Tan && kind <= OpKind::Atanh);
 }
 
 OpAttrs defaultAttrs(OpKind kind) {
@@ -169,6 +171,9 @@ std::vector<TensorType> inferResultTypes(OpKind kind, const OpAttrs &attrs,
   case OpKind::Reciprocal: case OpKind::Gelu:
   case OpKind::Floor: case OpKind::Ceil: case OpKind::Round:
   case OpKind::Sin: case OpKind::Cos:
+  case OpKind::Tan: case OpKind::Asin: case OpKind::Acos: case OpKind::Atan:
+  case OpKind::Sinh: case OpKind::Cosh: case OpKind::Asinh: case OpKind::Acosh:
+  case OpKind::Atanh:
     expectCount(1, 1);
     expectFloat(0);
     return one(in[0]);

@@ -37,6 +37,21 @@ TEST(ReferenceKernelTest, Unary) {
   expectValues(one(OpKind::Erf), {4}, {std::erf(-2.0), std::erf(-0.5), std::erf(0.5), std::erf(2.0)});
   expectValues(one(OpKind::Sin), {4}, {std::sin(-2.0), std::sin(-0.5), std::sin(0.5), std::sin(2.0)});
   expectValues(one(OpKind::Cos), {4}, {std::cos(-2.0), std::cos(-0.5), std::cos(0.5), std::cos(2.0)});
+  // Inverse and hyperbolic functions, at points with known values.
+  HostTensor u = f32({3}, {-1, 0, 1});
+  auto at = [&](OpKind k, HostTensor in) { return runOp(k, {in}, OpAttrs())[0]; };
+  const double pi = 3.14159265358979323846;
+  expectValues(at(OpKind::Tan, f32({3}, {-pi / 4, 0, pi / 4})), {3}, {-1, 0, 1});
+  expectValues(at(OpKind::Asin, u), {3}, {-pi / 2, 0, pi / 2});
+  expectValues(at(OpKind::Acos, u), {3}, {pi, pi / 2, 0});
+  expectValues(at(OpKind::Atan, u), {3}, {-pi / 4, 0, pi / 4});
+  expectValues(at(OpKind::Sinh, u), {3}, {-1.1752011936438014, 0, 1.1752011936438014});
+  expectValues(at(OpKind::Cosh, u), {3}, {1.5430806348152437, 1, 1.5430806348152437});
+  expectValues(at(OpKind::Asinh, u), {3}, {-0.881373587019543, 0, 0.881373587019543});
+  expectValues(at(OpKind::Acosh, f32({3}, {1, 2, 10})), {3},
+               {0, 1.3169578969248166, 2.993222846126381});
+  expectValues(at(OpKind::Atanh, f32({3}, {-0.5, 0, 0.5})), {3},
+               {-0.5493061443340549, 0, 0.5493061443340549});
   // Rounding, with ties (halves go to the even neighbour, as ONNX and torch round).
   HostTensor r = f32({8}, {-2.5, -1.5, -0.7, -0.5, 0.5, 1.5, 2.5, 2.7});
   expectValues(runOp(OpKind::Floor, {r}, OpAttrs())[0], {8}, {-3, -2, -1, -1, 0, 1, 2, 2});

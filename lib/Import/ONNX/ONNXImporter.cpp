@@ -18,6 +18,7 @@
 #include "onnx/defs/parser.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
 
 #include <exception>
 #include <limits>
@@ -422,10 +423,25 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const onnx::OperatorSetIdProto &import : model.opset_import())
     if (import.domain().empty() || import.domain() == "ai.onnx")
       opset = import.version();
+  if (opset >= 1 && opset < kMinOpset) {
+    // An older model is brought to the importer's lowest opset by ONNX's own
+    // version converter (Clip's and Pad's attributes become inputs, Upsample
+    // becomes Resize, ...), which knows every op's history.
+    try {
+      model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
+    } catch (const std::exception &e) {
+      emitError(fileLoc) << "model uses default-domain opset " << opset
+                         << ", which ONNX's version converter could not bring to opset "
+                         << kMinOpset << ": " << e.what();
+      return nullptr;
+    }
+    opset = kMinOpset;
+  }
   if (opset < kMinOpset || opset > kMaxOpset) {
     emitError(fileLoc) << "model uses default-domain opset " << opset
-                       << "; the importer supports opsets " << kMinOpset << "-"
-                       << kMaxOpset;
+                       << "; the importer supports opsets 1-" << kMaxOpset
+                       << " (those below " << kMinOpset
+                       << " through ONNX's version converter)";
     return nullptr;
   }
   if (failed(checkOperators(opset)))

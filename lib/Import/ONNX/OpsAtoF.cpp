@@ -527,6 +527,12 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("BatchNormalization", 11, importBatchNormalization);
   t.onOp("ArgMax", 11, importArg<graph::ArgMaxOp>);
   t.onOp("ArgMin", 11, importArg<graph::ArgMinOp>);
+  t.onOp("Asin", 11, unaryOp<graph::AsinOp>([](double x) { return std::asin(x); }));
+  t.onOp("Acos", 11, unaryOp<graph::AcosOp>([](double x) { return std::acos(x); }));
+  t.onOp("Atan", 11, unaryOp<graph::AtanOp>([](double x) { return std::atan(x); }));
+  t.onOp("Asinh", 11, unaryOp<graph::AsinhOp>([](double x) { return std::asinh(x); }));
+  t.onOp("Acosh", 11, unaryOp<graph::AcoshOp>([](double x) { return std::acosh(x); }));
+  t.onOp("Atanh", 11, unaryOp<graph::AtanhOp>([](double x) { return std::atanh(x); }));
   t.onOp("Cast", 11, importCast);
   t.onOp("Ceil", 11, unaryOp<graph::CeilOp>([](double x) { return std::ceil(x); }));
   t.onOp("Clip", 11, importClip);
@@ -537,6 +543,7 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("ConvTranspose", 11, importConvTranspose);
   t.onOp("CumSum", 11, importCumSum);
   t.onOp("Cos", 11, unaryOp<graph::CosOp>([](double x) { return std::cos(x); }));
+  t.onOp("Cosh", 11, unaryOp<graph::CoshOp>([](double x) { return std::cosh(x); }));
   t.onOp("Div", 11,
          binaryOp<graph::DivOp>([](double a, double b) { return a / b; },
                                 wrappingDiv));

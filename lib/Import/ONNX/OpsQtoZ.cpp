@@ -595,6 +595,7 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
   t.onOp("Sigmoid", 11, unaryOp<graph::SigmoidOp>(
                             [](double x) { return 1 / (1 + std::exp(-x)); }));
   t.onOp("Sin", 11, unaryOp<graph::SinOp>([](double x) { return std::sin(x); }));
+  t.onOp("Sinh", 11, unaryOp<graph::SinhOp>([](double x) { return std::sinh(x); }));
   t.onOp("Size", 11, importSize);
   t.onOp("Slice", 11, importSlice);
   t.onOp("Softmax", 11, importSoftmax11);
@@ -609,6 +610,7 @@ void neuron::onnx_import::populateOpsQtoZ(OpTable &t) {
          binaryOp<graph::AddOp>([](double a, double b) { return a + b; },
                                 wrappingAdd,
                                 /*variadic=*/true));
+  t.onOp("Tan", 11, unaryOp<graph::TanOp>([](double x) { return std::tan(x); }));
   t.onOp("Tanh", 11, unaryOp<graph::TanhOp>(std::tanh));
   t.onOp("Transpose", 11, importTranspose);
   t.onOp("Unsqueeze", 11, importUnsqueeze);

@@ -829,6 +829,15 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::silu"] = silu;
     h["aten::silu_"] = inPlace<silu>;
     h["aten::sin"] = unary<g::SinOp>;
+    h["aten::tan"] = unary<g::TanOp>;
+    h["aten::asin"] = unary<g::AsinOp>;
+    h["aten::acos"] = unary<g::AcosOp>;
+    h["aten::atan"] = unary<g::AtanOp>;
+    h["aten::sinh"] = unary<g::SinhOp>;
+    h["aten::cosh"] = unary<g::CoshOp>;
+    h["aten::asinh"] = unary<g::AsinhOp>;
+    h["aten::acosh"] = unary<g::AcoshOp>;
+    h["aten::atanh"] = unary<g::AtanhOp>;
     h["aten::softmax"] = softmax;
     h["aten::sqrt"] = unary<g::SqrtOp>;
     h["aten::sub"] = addSub<g::SubOp>;

@@ -4,7 +4,8 @@ Usage: backend_models.py NEURON_CC DATA_DIR...
 
 A model is tried when every node is in the default domain, its op appears in
 `neuron-cc list-operators --framework ONNX` and the model's opset lies in the
-op's range. Each tried model must import; a model may be skipped only when
+op's range (a model older than opset 11 is first converted to it, as
+neuron-cc does, with ONNX's version converter). Each tried model must import; a model may be skipped only when
 the importer reports an explicit "unsupported" error (an attribute value or
 element type the graph dialect does not model). Prints the figures and exits
 with 1 on any other failure.
@@ -24,6 +25,7 @@ import sys
 import tempfile
 
 import onnx
+import onnx.version_converter
 from onnx import numpy_helper
 
 CONSTANT_RE = re.compile(r"\(input '([^']+)'\) must be a constant")
@@ -48,10 +50,22 @@ def model_opset(model):
     return None
 
 
+# neuron-cc brings a model older than this to it with ONNX's version
+# converter (ONNXImporter.cpp); the same converter decides here which ops
+# such a model has at that opset.
+MIN_OPSET = 11
+
+
 def wanted(model, ops):
     opset = model_opset(model)
     if opset is None or not model.graph.node:
         return False
+    if opset < MIN_OPSET:
+        try:
+            model = onnx.version_converter.convert_version(model, MIN_OPSET)
+        except Exception:  # the importer reports the converter's error too
+            return False
+        opset = MIN_OPSET
     for node in model.graph.node:
         if node.domain not in ("", "ai.onnx") or node.op_type not in ops:
             return False
@@ -76,7 +90,8 @@ def freeze_input(model_path, name, out_dir):
         tensor.ParseFromString(f.read())
     tensor.name = name
     model.graph.initializer.append(tensor)
-    kept = [i for i in model.graph.input if i.name != name]
+    # Before IR version 4 every initializer must also be a graph input.
+    kept = [i for i in model.graph.input if i.name != name or model.ir_version < 4]
     del model.graph.input[:]
     model.graph.input.extend(kept)
     path = os.path.join(out_dir, "model.onnx")

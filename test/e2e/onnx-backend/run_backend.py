@@ -139,7 +139,8 @@ def frozen_model(model_path, frozen, values, out_path):
     for name in frozen:
         model.graph.initializer.append(
             numpy_helper.from_array(values[name], name))
-    kept = [i for i in model.graph.input if i.name not in frozen]
+    # Before IR version 4 every initializer must also be a graph input.
+    kept = [i for i in model.graph.input if i.name not in frozen or model.ir_version < 4]
     del model.graph.input[:]
     model.graph.input.extend(kept)
     onnx.save(model, out_path)

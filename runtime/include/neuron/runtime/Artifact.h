@@ -15,7 +15,7 @@ namespace neuron::rt {
 /// The format version this runtime writes. A file with a newer major version
 /// is refused; a newer minor version is read (fields are only appended).
 inline constexpr uint16_t kFormatMajor = 1;
-inline constexpr uint16_t kFormatMinor = 1;
+inline constexpr uint16_t kFormatMinor = 2;
 /// Size of the fixed header, before the section table.
 inline constexpr uint64_t kHeaderSize = 128;
 /// Size of one section table entry.

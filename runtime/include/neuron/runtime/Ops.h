@@ -28,11 +28,13 @@ enum class OpKind : uint16_t {
   Reshape, Transpose, Flatten, Concat, Split, Slice, Gather, Unsqueeze,
   Squeeze, Expand,
   // Format 1.1.
-  Floor, Ceil, Round, Sin, Cos, ArgMax, ArgMin
+  Floor, Ceil, Round, Sin, Cos, ArgMax, ArgMin,
+  // Format 1.2.
+  Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh
 };
 
 /// Number of OpKind values.
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::ArgMin) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::Atanh) + 1;
 
 /// Returns the graph dialect mnemonic (`add`, `max_pool`, ...).
 const char *opKindName(OpKind kind);
@@ -41,7 +43,7 @@ std::optional<OpKind> parseOpKind(const std::string &name);
 /// Returns true for the seven broadcasting binary ops.
 bool isBinary(OpKind kind);
 /// Returns true for the unary elementwise ops Relu ... Abs, Identity, Gelu, Clip
-/// and Floor ... Cos.
+/// Floor ... Cos and Tan ... Atanh.
 bool isUnary(OpKind kind);
 
 /// The attributes of any op, with the graph dialect's names and defaults.

@@ -282,6 +282,15 @@ def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil", "ceil(x)">;
 def Graph_RoundOp : Graph_UnaryOp<"round", "Round", "round(x), halves to even">;
 def Graph_SinOp : Graph_UnaryOp<"sin", "Sin", "sin(x)">;
 def Graph_CosOp : Graph_UnaryOp<"cos", "Cos", "cos(x)">;
+def Graph_TanOp : Graph_UnaryOp<"tan", "Tan", "tan(x)">;
+def Graph_AsinOp : Graph_UnaryOp<"asin", "Asin", "asin(x)">;
+def Graph_AcosOp : Graph_UnaryOp<"acos", "Acos", "acos(x)">;
+def Graph_AtanOp : Graph_UnaryOp<"atan", "Atan", "atan(x)">;
+def Graph_SinhOp : Graph_UnaryOp<"sinh", "Sinh", "sinh(x)">;
+def Graph_CoshOp : Graph_UnaryOp<"cosh", "Cosh", "cosh(x)">;
+def Graph_AsinhOp : Graph_UnaryOp<"asinh", "Asinh", "asinh(x)">;
+def Graph_AcoshOp : Graph_UnaryOp<"acosh", "Acosh", "acosh(x)">;
+def Graph_AtanhOp : Graph_UnaryOp<"atanh", "Atanh", "atanh(x)">;
 def Graph_IdentityOp : Graph_UnaryOp<"identity", "Identity", "x", Graph_Tensor> {
   let hasFolder = 1;
   let extraClassDefinition = [{
