@@ -169,7 +169,7 @@ fb::Attrs expectedAttrs(OpKind kind) {
   case OpKind::MaxPool: case OpKind::AveragePool: return fb::Attrs::PoolAttrs;
   case OpKind::BatchNorm: case OpKind::LayerNorm: return fb::Attrs::NormAttrs;
   case OpKind::Softmax: case OpKind::Flatten: case OpKind::Concat:
-  case OpKind::Gather: return fb::Attrs::AxisAttrs;
+  case OpKind::Gather: case OpKind::GatherElements: return fb::Attrs::AxisAttrs;
   case OpKind::ReduceMean: case OpKind::ReduceSum: case OpKind::ReduceMax:
     return fb::Attrs::ReduceAttrs;
   case OpKind::Clip: return fb::Attrs::ClipAttrs;

@@ -37,6 +37,7 @@ void runReference(const OpInfo &op, const void *const *in, void *const *out) {
   case OpKind::Split: return refSplit(op, in, out);
   case OpKind::Slice: return refSlice(op, in, out);
   case OpKind::Gather: return refGather(op, in, out);
+  case OpKind::GatherElements: return refGatherElements(op, in, out);
   case OpKind::Expand: return refExpand(op, in, out);
   default: break;
   }

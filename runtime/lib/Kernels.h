@@ -138,6 +138,7 @@ void refConcat(const OpInfo &op, const void *const *in, void *const *out);
 void refSplit(const OpInfo &op, const void *const *in, void *const *out);
 void refSlice(const OpInfo &op, const void *const *in, void *const *out);
 void refGather(const OpInfo &op, const void *const *in, void *const *out);
+void refGatherElements(const OpInfo &op, const void *const *in, void *const *out);
 void refExpand(const OpInfo &op, const void *const *in, void *const *out);
 
 //===----------------------------------------------------------------------===//

@@ -128,4 +128,33 @@ void refGather(const OpInfo &op, const void *const *in, void *const *out) {
     }
 }
 
+void refGatherElements(const OpInfo &op, const void *const *in, void *const *out) {
+  const Shape &ds = op.in[0].shape, &is = op.in[1].shape;
+  int64_t axis = normAxis(op.attrs.axis, ds.size());
+  size_t es = dtypeSize(op.in[0].dtype);
+  uint64_t n = numElements(is);
+  if (n == 0)
+    return;
+  std::vector<int64_t> dataStrides = stridesOf(ds);
+  int64_t axisStride = dataStrides[axis], dim = ds[axis];
+  // The data offset of each index position, without the axis term.
+  std::vector<int64_t> s = dataStrides;
+  s[axis] = 0;
+  NdCounter c(is, {s});
+  bool i64 = op.in[1].dtype == DType::I64;
+  const uint8_t *src = static_cast<const uint8_t *>(in[0]);
+  uint8_t *dst = static_cast<uint8_t *>(out[0]);
+  for (uint64_t i = 0; i < n; ++i, c.next()) {
+    int64_t idx = i64 ? static_cast<const int64_t *>(in[1])[i]
+                      : static_cast<const int32_t *>(in[1])[i];
+    if (idx < -dim || idx >= dim)
+      throw Error("gather_elements" + (op.name.empty() ? "" : " '" + op.name + "'") +
+                  ": index " + std::to_string(idx) + " is out of range [" +
+                  std::to_string(-dim) + ", " + std::to_string(dim) + ")");
+    if (idx < 0)
+      idx += dim;
+    std::memcpy(dst + i * es, src + (c.offset[0] + idx * axisStride) * es, es);
+  }
+}
+
 } // namespace neuron::rt

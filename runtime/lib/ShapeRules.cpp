@@ -23,7 +23,7 @@ static const char *const kOpNames[kNumOpKinds] = {
     "reshape", "transpose", "flatten", "concat", "split", "slice", "gather",
     "unsqueeze", "squeeze", "expand",
     "floor", "ceil", "round", "sin", "cos", "argmax", "argmin",
-    "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh"};
+    "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "gather_elements"};
 
 const char *opKindName(OpKind kind) {
   int k = static_cast<int>(kind);
@@ -499,6 +499,19 @@ std::vector<TensorType> inferResultTypes(OpKind kind, const OpAttrs &attrs,
     s.insert(s.end(), in[0].shape.begin() + axis + 1, in[0].shape.end());
     return one({in[0].dtype, s});
   }
+  case OpKind::GatherElements: {
+    expectCount(2, 2);
+    if (in[1].dtype != DType::I64 && in[1].dtype != DType::I32)
+      fail("indices must be i64 or i32, got ", typeStr(in[1]));
+    const Shape &ds = in[0].shape, &is = in[1].shape;
+    int64_t axis = axisOf(attrs.axis, ds.size());
+    if (is.size() != ds.size())
+      fail("indices have rank ", is.size(), ", data rank ", ds.size());
+    for (size_t d = 0; d < ds.size(); ++d)
+      if (int64_t(d) != axis && is[d] > ds[d])
+        fail("indices dimension ", d, " is ", is[d], ", larger than data's ", ds[d]);
+    return one({in[0].dtype, is});
+  }
   case OpKind::Unsqueeze: {
     expectCount(1, 1);
     if (attrs.axes.empty())
@@ -584,6 +597,7 @@ uint64_t estimateFlops(OpKind kind, const OpAttrs &attrs,
   case OpKind::Squeeze: case OpKind::Unsqueeze: case OpKind::Transpose:
   case OpKind::Concat: case OpKind::Split: case OpKind::Slice:
   case OpKind::Gather: case OpKind::Expand: case OpKind::Cast:
+  case OpKind::GatherElements:
     return 0;
   default:
     return outN;

@@ -293,6 +293,31 @@ TEST(ReferenceKernelTest, GatherNegativeIndicesAndErrors) {
   }
 }
 
+TEST(ReferenceKernelTest, GatherElements) {
+  // data [[1, 2, 3], [4, 5, 6]].
+  HostTensor data = f32({2, 3}, {1, 2, 3, 4, 5, 6});
+  OpAttrs a;
+  // Axis 0: result[i][j] = data[idx[i][j]][j]; indices may be narrower.
+  auto r = runOp(OpKind::GatherElements, {data, i64({2, 2}, {1, 0, -2, 1})}, a);
+  expectValues(r[0], {2, 2}, {4, 2, 1, 5});
+  // Axis 1, i32 indices, and more indices than the axis is long.
+  a.axis = -1;
+  int32_t idx[8] = {2, 2, 0, 1, -1, 0, 0, 1};
+  r = runOp(OpKind::GatherElements, {data, HostTensor::copyOf(DType::I32, {2, 4}, idx)}, a);
+  expectValues(r[0], {2, 4}, {3, 3, 1, 2, 6, 4, 4, 5});
+  try {
+    runOp(OpKind::GatherElements, {data, i64({1, 1}, {2})}, OpAttrs());
+    FAIL();
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("index 2 is out of range [-2, 2)"), std::string::npos)
+        << e.what();
+  }
+  // Indices larger than the data off the axis are refused by the shape rules.
+  EXPECT_THROW(inferResultTypes(OpKind::GatherElements, OpAttrs(),
+                                {{DType::F32, {2, 3}}, {DType::I64, {2, 4}}}),
+               Error);
+}
+
 TEST(ReferenceKernelTest, HalfPrecision) {
   std::mt19937 rng(3);
   for (DType d : {DType::BF16, DType::F16}) {

@@ -423,11 +423,15 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const onnx::OperatorSetIdProto &import : model.opset_import())
     if (import.domain().empty() || import.domain() == "ai.onnx")
       opset = import.version();
+  sourceOpset = opset;
   if (opset >= 1 && opset < kMinOpset) {
     // An older model is brought to the importer's lowest opset by ONNX's own
     // version converter (Clip's and Pad's attributes become inputs, Upsample
     // becomes Resize, ...), which knows every op's history.
     try {
+      // Some adapters (Gemm's, ...) need input shapes, as onnx's Python
+      // binding provides them: infer first.
+      onnx::shape_inference::InferShapes(model);
       model = onnx::version_conversion::ConvertVersion(model, kMinOpset);
     } catch (const std::exception &e) {
       emitError(fileLoc) << "model uses default-domain opset " << opset

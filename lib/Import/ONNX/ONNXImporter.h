@@ -236,6 +236,10 @@ public:
   mlir::MLIRContext *getContext() { return &context; }
   mlir::OpBuilder &getBuilder() { return builder; }
   mlir::Location getFileLoc() { return fileLoc; }
+  /// The model's default-domain opset as written, before the version
+  /// converter brought an older model to kMinOpset; for the few semantics
+  /// the converter leaves alone (PRelu's per-channel slope before opset 7).
+  int64_t getSourceOpset() const { return sourceOpset; }
 
   /// Returns the entry for `name`, or nullptr if no tensor has that name.
   TensorEntry *lookup(llvm::StringRef name);
@@ -294,6 +298,7 @@ private:
   mlir::Location fileLoc;
   llvm::StringMap<TensorEntry> tensors;
   llvm::StringMap<unsigned> useCounts;
+  int64_t sourceOpset = -1;
   /// External data files read by getRawData for small tensors.
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> buffers;
 };

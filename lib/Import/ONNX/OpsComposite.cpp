@@ -114,6 +114,18 @@ LogicalResult importPRelu(NodeBinder &b) {
     return failure();
   // The slope broadcasts to x (unidirectionally): the result has x's shape.
   ArrayRef<int64_t> xs = b.shape(0), ss = b.shape(1);
+  SmallVector<int64_t> perChannel;
+  if (b.importer.getSourceOpset() < 7 && ss.size() == 1 && ss[0] != 1 && xs.size() >= 2 &&
+      ss[0] == xs[1]) {
+    // Before opset 7 a slope of more than one value is per channel (axis 1),
+    // as in Caffe; the version converter keeps the node as it is.
+    perChannel.assign(xs.size() - 1, 1);
+    perChannel[0] = ss[0];
+    slope = graph::ReshapeOp::create(b.builder(), b.loc, NodeBinder::withShape(*slope, perChannel),
+                                     *slope)
+                .getResult();
+    ss = perChannel;
+  }
   bool fits = ss.size() <= xs.size();
   for (size_t i = 0; fits && i < ss.size(); ++i) {
     int64_t s = ss[ss.size() - 1 - i], d = xs[xs.size() - 1 - i];

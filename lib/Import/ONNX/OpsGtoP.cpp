@@ -54,6 +54,26 @@ static LogicalResult importGather(NodeBinder &b) {
                                          b.builder().getI64IntegerAttr(*axis));
 }
 
+/// GatherElements: graph.gather_elements (the shape rules, same rank and
+/// indices no larger than the data off the axis, are the op's).
+static LogicalResult importGatherElements(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 2)))
+    return failure();
+  int64_t rank = b.rank(0), given = b.attrInt("axis", 0);
+  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
+  if (!axis)
+    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
+  if (isFloatDType(b.dtype(1)) || b.dtype(1) == TensorProto::BOOL)
+    return b.emitError() << "indices must be integers";
+  FailureOr<Value> x = b.value(0), idx = b.value(1);
+  if (failed(x) || failed(idx))
+    return failure();
+  if (b.dtype(1) != TensorProto::INT64 && b.dtype(1) != TensorProto::INT32)
+    idx = castElements(b, *idx, b.builder().getI64Type());
+  return b.emitInferred<graph::GatherElementsOp>(*x, *idx,
+                                                 b.builder().getI64IntegerAttr(*axis));
+}
+
 static LogicalResult importGemm(NodeBinder &b) {
   if (failed(b.requireInputs(2, 3)))
     return failure();
@@ -323,6 +343,7 @@ void neuron::onnx_import::populateOpsGtoP(OpTable &t) {
   using V = ArrayRef<double>;
   using I = ArrayRef<int64_t>;
   t.onOp("Gather", 11, importGather);
+  t.onOp("GatherElements", 11, importGatherElements);
   t.onOp("Gemm", 11, importGemm);
   t.onOp("GlobalAveragePool", 11, importGlobalAveragePool);
   t.onOp("GlobalMaxPool", 11, importGlobalMaxPool);

@@ -1,7 +1,8 @@
 //===- TorchScriptCompositeOps.cpp - ops lowered to several graph ops -----===//
 //
 // aten::pad / aten::constant_pad_nd (constant mode) as concatenations with
-// fill blocks, aten::roll as concatenations of slices, group_norm and
+// fill blocks, aten::roll as concatenations of slices, aten::flip as a
+// slice with step -1, group_norm and
 // instance_norm as reductions, einsum (one or two operands) as a batched
 // matmul between transposes, upsample_nearest2d / upsample_bilinear2d as
 // repeats or matmuls by constant resampling matrices, and aten::_native_multi_head_attention (the fast path that
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace neuron;
@@ -129,6 +131,32 @@ LogicalResult roll(Importer &imp, Node *node) {
   if (flat)
     cur = g::ReshapeOp::create(c.b, c.loc, xt, cur);
   return c.done(cur);
+}
+
+/// aten::flip(input, dims): a slice with step -1 along each dim.
+LogicalResult flip(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> dims = imp.getIntList(node, 1);
+  if (!dims)
+    return c.fail("dims must be a list of ints known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = typeOf(*x).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t d : *dims) {
+    std::optional<int64_t> dim = g::normalizeAxis(d, rank);
+    if (!dim || llvm::is_contained(axes, *dim))
+      return c.fail("dim " + std::to_string(d) + " is out of range or repeated for rank " +
+                    std::to_string(rank));
+    axes.push_back(*dim);
+  }
+  if (axes.empty())
+    return c.done(*x);
+  SmallVector<int64_t> starts(axes.size(), -1), steps(axes.size(), -1),
+      ends(axes.size(), std::numeric_limits<int64_t>::min());
+  return c.done(c.make<g::SliceOp>({*x}, {c.array("starts", starts), c.array("ends", ends),
+                                          c.array("axes", axes), c.array("steps", steps)}));
 }
 
 /// aten::new_zeros / new_ones / new_empty(self, size, dtype?, ...) and
@@ -625,6 +653,7 @@ void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Hand
   h["aten::clamp_max"] = clampOneSide;
   h["aten::clamp_min"] = clampOneSide;
   h["aten::einsum"] = einsum;
+  h["aten::flip"] = flip;
   h["aten::frobenius_norm"] = frobeniusNorm;
   h["aten::group_norm"] = groupNorm;
   h["aten::instance_norm"] = instanceNorm;

@@ -217,6 +217,22 @@ LogicalResult clipWith(Importer &imp, Node *node, std::optional<double> lo,
   FailureOr<Value> x = imp.getTensor(node, 0);
   if (failed(x))
     return failure();
+  Type et = typeOf(*x).getElementType();
+  if (!isa<FloatType>(et)) {
+    // graph.clip is float-only; an integer tensor is bounded by max / min
+    // with its own element type (the bounds truncated, as torch does).
+    Value cur = *x;
+    for (auto [bound, lower] : {std::pair{lo, true}, std::pair{hi, false}}) {
+      if (!bound)
+        continue;
+      Value k = imp.splat(c.loc, RankedTensorType::get({}, et), std::trunc(*bound));
+      FailureOr<Value> next = lower ? c.make<g::MaxOp>({cur, k}) : c.make<g::MinOp>({cur, k});
+      if (failed(next))
+        return failure();
+      cur = *next;
+    }
+    return c.done(cur);
+  }
   SmallVector<NamedAttribute> attrs;
   if (lo)
     attrs.push_back(c.f32("min", *lo));

@@ -312,6 +312,18 @@ LogicalResult indexSelect(Importer &imp, Node *node) {
   return c.done(c.make<g::GatherOp>({*x, *ids}, {c.i64("axis", *dim)}));
 }
 
+/// aten::gather(input, dim, index, sparse_grad=False).
+LogicalResult gather(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> dim = imp.getInt(node, 1);
+  FailureOr<Value> x = imp.getTensor(node, 0), ids = imp.getTensor(node, 2);
+  if (failed(x) || failed(ids))
+    return failure();
+  if (!dim)
+    return c.fail("dim must be known at import time");
+  return c.done(c.make<g::GatherElementsOp>({*x, *ids}, {c.i64("axis", *dim)}));
+}
+
 /// The dtype argument of aten::to / zeros_like / ..., or std::nullopt.
 std::optional<Type> dtypeArg(Importer &imp, Node *node, StringRef name) {
   std::optional<size_t> index;
@@ -636,6 +648,7 @@ void neuron::torchscript::detail::registerShapeHandlers(
   h["aten::expand_as"] = expandAs;
   h["aten::feature_dropout"] = identity;
   h["aten::flatten"] = flatten;
+  h["aten::gather"] = gather;
   h["aten::index_select"] = indexSelect;
   h["aten::masked_fill"] = maskedFill;
   h["aten::masked_fill_"] = maskedFillInPlace;

@@ -57,6 +57,12 @@ TOLERANCES = {
             "the runtime's Log is oneDNN 2.6's eltwise_log, whose JIT "
             "approximation is off by up to ~5e-6 absolute (log(1) = -1.4e-6, "
             "measured over 1e5 points); std::log (--reference) is exact"),
+    "ConvTranspose": (DEFAULT_RTOL, 1e-6,
+                      "a direct convolution of the zero-inserted input sums in "
+                      "another order than the reference's scatter: "
+                      "pytorch-operator's test_operator_convtranspose has "
+                      "outputs that cancel to exactly 0 there and to ~1.5e-7 "
+                      "here, against outputs of mean magnitude 0.12"),
 }
 
 # Failures with a diagnosed cause, matched against the failure text: counted

@@ -73,6 +73,7 @@ int64_t ConcatOp::getFlops() { return 0; }
 int64_t SplitOp::getFlops() { return 0; }
 int64_t SliceOp::getFlops() { return 0; }
 int64_t GatherOp::getFlops() { return 0; }
+int64_t GatherElementsOp::getFlops() { return 0; }
 int64_t UnsqueezeOp::getFlops() { return 0; }
 int64_t SqueezeOp::getFlops() { return 0; }
 int64_t ExpandOp::getFlops() { return 0; }

@@ -460,6 +460,29 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &inferred) {
+  auto data = cast<RankedTensorType>(adaptor.getData().getType());
+  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), data.getRank());
+  if (!axis)
+    return emitOptionalError(loc, "axis ",
+                             static_cast<int64_t>(adaptor.getAxis()),
+                             " is out of range for rank ", data.getRank());
+  if (indices.getRank() != data.getRank())
+    return emitOptionalError(loc, "indices have rank ", indices.getRank(),
+                             ", data rank ", data.getRank());
+  for (int64_t d = 0; d < data.getRank(); ++d)
+    if (d != *axis && indices.getDimSize(d) > data.getDimSize(d))
+      return emitOptionalError(loc, "indices dimension ", d, " is ",
+                               indices.getDimSize(d), ", larger than data's ",
+                               data.getDimSize(d));
+  inferred.push_back(RankedTensorType::get(indices.getShape(), data.getElementType()));
+  return success();
+}
+
 LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,

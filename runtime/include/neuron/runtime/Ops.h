@@ -30,11 +30,11 @@ enum class OpKind : uint16_t {
   // Format 1.1.
   Floor, Ceil, Round, Sin, Cos, ArgMax, ArgMin,
   // Format 1.2.
-  Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh
+  Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, GatherElements
 };
 
 /// Number of OpKind values.
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::Atanh) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::GatherElements) + 1;
 
 /// Returns the graph dialect mnemonic (`add`, `max_pool`, ...).
 const char *opKindName(OpKind kind);
@@ -58,7 +58,7 @@ struct OpAttrs {
   int64_t group = 1;
   bool ceilMode = false, countIncludePad = false;
   // Softmax (-1), LayerNorm (-1), Flatten (1), Gather (0), Concat, Split,
-  // ArgMax, ArgMin.
+  // ArgMax, ArgMin, GatherElements (0).
   int64_t axis = 0;
   // ArgMax, ArgMin: the last of equal extremes instead of the first.
   bool selectLastIndex = false;

@@ -726,6 +726,31 @@ def Graph_GatherOp : Graph_InferredOp<"gather"> {
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_GatherElementsOp : Graph_InferredOp<"gather_elements"> {
+  let summary = "Gathers single elements by index along an axis (ONNX GatherElements)";
+  let description = [{
+    `indices` has the rank of `data`, and along every axis but `axis` at most
+    its size; the result has the shape of `indices`. Along `axis`, each
+    result element takes the element of `data` its index names; elsewhere
+    it keeps its own position (for axis 0 of a 2-D input,
+    `result[i][j] = data[indices[i][j]][j]`). Negative indices count from
+    the back; an index out of range is an error when the op runs.
+
+    Models ONNX `GatherElements`
+    (https://onnx.ai/onnx/operators/onnx__GatherElements.html) and
+    `aten::gather` (`torch.gather`, `take_along_dim` on one axis).
+
+    Example:
+    ```mlir
+    %r = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$data, Graph_IndexTensor:$indices,
+                   DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_UnsqueezeOp : Graph_InferredOp<"unsqueeze"> {
   let summary = "Inserts size-1 dimensions (ONNX Unsqueeze)";
   let description = [{
