@@ -54,10 +54,8 @@ static LogicalResult importBatchNormalization(NodeBinder &b) {
       b.builder().getF32FloatAttr(b.attrFloat("epsilon", 1e-5f)));
 }
 
-static LogicalResult importCast(NodeBinder &b) {
-  if (failed(b.requireInputs(1)))
-    return failure();
-  int32_t to = static_cast<int32_t>(b.attrInt("to", 0));
+/// Cast input 0 to ONNX element type `to`.
+static LogicalResult castTo(NodeBinder &b, int32_t to) {
   if (const ConstTensor *c = b.constant(0)) {
     if (!isFloatDType(to) && !getElementType(b.getContext(), to) &&
         to != TensorProto::UINT8 && to != TensorProto::INT16 &&
@@ -87,6 +85,19 @@ static LogicalResult importCast(NodeBinder &b) {
     return failure();
   b.setResult(0, castElements(b, *x, elementType));
   return success();
+}
+
+static LogicalResult importCast(NodeBinder &b) {
+  if (failed(b.requireInputs(1)))
+    return failure();
+  return castTo(b, static_cast<int32_t>(b.attrInt("to", 0)));
+}
+
+/// CastLike (opset 15): Cast to the element type of input 1.
+static LogicalResult importCastLike(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 2)))
+    return failure();
+  return castTo(b, b.dtype(1));
 }
 
 static LogicalResult importClip(NodeBinder &b) {
@@ -534,6 +545,7 @@ void neuron::onnx_import::populateOpsAtoF(OpTable &t) {
   t.onOp("Acosh", 11, unaryOp<graph::AcoshOp>([](double x) { return std::acosh(x); }));
   t.onOp("Atanh", 11, unaryOp<graph::AtanhOp>([](double x) { return std::atanh(x); }));
   t.onOp("Cast", 11, importCast);
+  t.onOp("CastLike", 15, importCastLike);
   t.onOp("Ceil", 11, unaryOp<graph::CeilOp>([](double x) { return std::ceil(x); }));
   t.onOp("Clip", 11, importClip);
   t.onOp("Concat", 11, importConcat);

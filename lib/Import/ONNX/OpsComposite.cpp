@@ -226,7 +226,208 @@ LogicalResult importLogSoftmax(NodeBinder &b) {
   return success();
 }
 
-enum class ReduceForm { Min, L1, L2, SumSquare };
+/// ThresholdedRelu: x where x > alpha, else 0.
+LogicalResult importThresholdedRelu(NodeBinder &b) {
+  double alpha = b.attrFloat("alpha", 1.0f);
+  return lowerUnary(b, [&](Composer &c, Value x) -> FailureOr<Value> {
+    FailureOr<Value> a = c.scalar(alpha), zero = c.scalar(0);
+    if (failed(a) || failed(zero))
+      return failure();
+    FailureOr<Value> above = graph::createCompare(b.builder(), b.loc, graph::CompareKind::Gt, x, *a);
+    if (failed(above))
+      return failure();
+    return graph::createInferred<graph::WhereOp>(b.builder(), b.loc, {*above, x, *zero});
+  });
+}
+
+/// Shrink: x + bias below -lambd, x - bias above lambd, else 0.
+LogicalResult importShrink(NodeBinder &b) {
+  double lambd = b.attrFloat("lambd", 0.5f), bias = b.attrFloat("bias", 0.0f);
+  return lowerUnary(b, [&](Composer &c, Value x) -> FailureOr<Value> {
+    FailureOr<Value> lo = c.scalar(-lambd), hi = c.scalar(lambd), zero = c.scalar(0);
+    if (failed(lo) || failed(hi) || failed(zero))
+      return failure();
+    OpBuilder &ob = b.builder();
+    FailureOr<Value> below = graph::createCompare(ob, b.loc, graph::CompareKind::Lt, x, *lo);
+    FailureOr<Value> above = graph::createCompare(ob, b.loc, graph::CompareKind::Gt, x, *hi);
+    FailureOr<Value> plus = c.withScalar<graph::AddOp>(x, bias);
+    FailureOr<Value> minus = c.withScalar<graph::SubOp>(x, bias);
+    if (failed(below) || failed(above) || failed(plus) || failed(minus))
+      return failure();
+    FailureOr<Value> upper = graph::createInferred<graph::WhereOp>(ob, b.loc, {*above, *minus, *zero});
+    if (failed(upper))
+      return failure();
+    return graph::createInferred<graph::WhereOp>(ob, b.loc, {*below, *plus, *upper});
+  });
+}
+
+/// Hardmax: 1 at the first maximum along `axis`, 0 elsewhere (before opset
+/// 13 the input is coerced to 2-D at `axis`): argmax, compared with the
+/// positions along the axis, cast to the input's type.
+LogicalResult importHardmax(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  bool coerce = b.opset < 13;
+  int64_t rank = b.rank(0), given = b.attrInt("axis", coerce ? 1 : -1);
+  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
+  if (!axis)
+    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &ob = b.builder();
+  ArrayRef<int64_t> shape = b.shape(0);
+  Value in = *x;
+  int64_t a = *axis;
+  if (coerce) {
+    SmallVector<int64_t> flat{numElements(shape.take_front(a)), numElements(shape.drop_front(a))};
+    in = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(in, flat), in);
+    a = 1;
+  }
+  auto inType = cast<RankedTensorType>(in.getType());
+  int64_t dim = inType.getDimSize(a);
+  FailureOr<Operation *> arg = b.createInferred<graph::ArgMaxOp>(
+      in, ob.getI64IntegerAttr(a), ob.getBoolAttr(true), ob.getBoolAttr(false));
+  if (failed(arg))
+    return failure();
+  SmallVector<int64_t> iotaShape(inType.getRank(), 1);
+  iotaShape[a] = dim;
+  SmallVector<int64_t> iota;
+  for (int64_t i = 0; i < dim; ++i)
+    iota.push_back(i);
+  ConstTensor positions = ConstTensor::ofInts(iota, TensorProto::INT64);
+  positions.shape.assign(iotaShape.begin(), iotaShape.end());
+  FailureOr<Value> pos = b.importer.materialize(positions, b.node.op_type(), b.loc);
+  if (failed(pos))
+    return failure();
+  FailureOr<Value> hit =
+      graph::createCompare(ob, b.loc, graph::CompareKind::Eq, (*arg)->getResult(0), *pos);
+  if (failed(hit))
+    return failure();
+  Value y = castElements(b, *hit, inType.getElementType());
+  if (coerce)
+    y = graph::ReshapeOp::create(ob, b.loc, x->getType(), y);
+  b.setResult(0, y);
+  return success();
+}
+
+/// OneHot(indices, depth, values): along a new axis `axis` of size depth,
+/// values[1] where the position equals the index (a negative index counts
+/// from the back), values[0] elsewhere and for an index out of range.
+LogicalResult importOneHot(NodeBinder &b) {
+  if (failed(b.requireInputs(3, 3)))
+    return failure();
+  FailureOr<const ConstTensor *> depthValue = b.requireConstant(1, "depth");
+  FailureOr<const ConstTensor *> values = b.requireConstant(2, "values");
+  if (failed(depthValue) || failed(values))
+    return failure();
+  if ((*depthValue)->size() != 1 || (*values)->size() != 2)
+    return b.emitError() << "depth must have one value and values two";
+  int64_t depth = (*depthValue)->isFloat()
+                      ? static_cast<int64_t>((*depthValue)->getDouble(0))
+                      : (*depthValue)->getInt(0);
+  if (depth < 1 || depth > kMaxFoldElements)
+    return b.emitError() << "depth " << depth << " is not in 1.." << kMaxFoldElements;
+  int64_t rank = b.rank(0) + 1, given = b.attrInt("axis", -1);
+  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
+  if (!axis)
+    return b.emitError() << "axis " << given << " is out of range for output rank " << rank;
+  FailureOr<Value> indices = b.value(0);
+  if (failed(indices))
+    return failure();
+  OpBuilder &ob = b.builder();
+  // Indices of any numeric type are taken as int64 (floats truncated).
+  Value idx = castElements(b, *indices, ob.getI64Type());
+  auto scalarOf = [&](int32_t dtype, double v) {
+    ConstTensor t = ConstTensor::empty(dtype, {});
+    if (isFloatDType(dtype))
+      t.floats.push_back(v);
+    else
+      t.ints.push_back(static_cast<int64_t>(v));
+    return b.importer.materialize(t, b.node.op_type(), b.loc);
+  };
+  FailureOr<Value> zero = scalarOf(TensorProto::INT64, 0), d = scalarOf(TensorProto::INT64, depth);
+  if (failed(zero) || failed(d))
+    return failure();
+  FailureOr<Value> negative = graph::createCompare(ob, b.loc, graph::CompareKind::Lt, idx, *zero);
+  FailureOr<Value> wrapped = emitBinary<graph::AddOp>(b, idx, *d);
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  FailureOr<Value> fixed = graph::createInferred<graph::WhereOp>(ob, b.loc, {*negative, *wrapped, idx});
+  if (failed(fixed))
+    return failure();
+  FailureOr<Operation *> expanded =
+      b.createInferred<graph::UnsqueezeOp>(*fixed, ob.getDenseI64ArrayAttr({*axis}));
+  if (failed(expanded))
+    return failure();
+  SmallVector<int64_t> iota, iotaShape(rank, 1);
+  iotaShape[*axis] = depth;
+  for (int64_t i = 0; i < depth; ++i)
+    iota.push_back(i);
+  ConstTensor positions = ConstTensor::ofInts(iota, TensorProto::INT64);
+  positions.shape.assign(iotaShape.begin(), iotaShape.end());
+  FailureOr<Value> pos = b.importer.materialize(positions, b.node.op_type(), b.loc);
+  if (failed(pos))
+    return failure();
+  FailureOr<Value> hit =
+      graph::createCompare(ob, b.loc, graph::CompareKind::Eq, (*expanded)->getResult(0), *pos);
+  FailureOr<Value> off = scalarOf((*values)->dtype, (*values)->getDouble(0));
+  FailureOr<Value> on = scalarOf((*values)->dtype, (*values)->getDouble(1));
+  if (failed(hit) || failed(off) || failed(on))
+    return failure();
+  return b.emitInferred<graph::WhereOp>(*hit, *on, *off);
+}
+
+/// EyeLike: a constant of the 2-D input's shape with ones on diagonal k.
+LogicalResult importEyeLike(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  ArrayRef<int64_t> shape = b.shape(0);
+  if (shape.size() != 2)
+    return b.emitError() << "expects a 2-D input, got rank " << shape.size();
+  int32_t dtype = static_cast<int32_t>(b.attrInt("dtype", b.dtype(0)));
+  if (numElements(shape) > kMaxFoldElements)
+    return b.emitUnsupported() << "an output of more than " << kMaxFoldElements << " elements";
+  int64_t k = b.attrInt("k", 0);
+  ConstTensor out = ConstTensor::empty(dtype, shape);
+  for (int64_t i = 0; i < shape[0]; ++i)
+    for (int64_t j = 0; j < shape[1]; ++j) {
+      int64_t v = j - i == k ? 1 : 0;
+      if (out.isFloat())
+        out.floats.push_back(v);
+      else
+        out.ints.push_back(v);
+    }
+  b.setConstant(0, std::move(out));
+  return success();
+}
+
+/// Trilu(input, k?): graph::createTriangular with k known at import.
+LogicalResult importTrilu(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 2)))
+    return failure();
+  int64_t k = 0;
+  if (b.hasInput(1)) {
+    FailureOr<const ConstTensor *> c = b.requireConstant(1, "k");
+    if (failed(c))
+      return failure();
+    if ((*c)->size() != 1)
+      return b.emitError() << "k must have one value";
+    k = (*c)->getInt(0);
+  }
+  if (b.rank(0) < 2)
+    return b.emitError() << "expects an input of rank 2 or more, got " << b.rank(0);
+  FailureOr<Value> x = b.value(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> y = graph::createTriangular(b.builder(), b.loc, *x, k, b.attrInt("upper", 1) != 0);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+enum class ReduceForm { Min, L1, L2, SumSquare, LogSum, LogSumExp };
 
 /// ReduceMin, ReduceL1, ReduceL2, ReduceSumSquare (axes attribute; an axes
 /// input from opset 18, beyond the importer's range).
@@ -258,6 +459,32 @@ LogicalResult importReduce(NodeBinder &b, ReduceForm form) {
   case ReduceForm::L1:
     y = c.reduce<graph::ReduceSumOp>(c.unary<graph::AbsOp>(*x), axes, keepdims);
     break;
+  case ReduceForm::LogSum: {
+    y = c.reduce<graph::ReduceSumOp>(*x, axes, keepdims);
+    if (succeeded(y))
+      y = c.unary<graph::LogOp>(*y);
+    break;
+  }
+  case ReduceForm::LogSumExp: {
+    // max + log(sum(exp(x - max))): no overflow of exp.
+    FailureOr<Value> m = c.reduce<graph::ReduceMaxOp>(*x, axes, true);
+    FailureOr<Value> shifted = c.binary<graph::SubOp>(*x, m);
+    if (failed(shifted))
+      break;
+    FailureOr<Value> s = c.reduce<graph::ReduceSumOp>(c.unary<graph::ExpOp>(*shifted), axes, true);
+    if (failed(s))
+      break;
+    y = c.binary<graph::AddOp>(c.unary<graph::LogOp>(*s), m);
+    if (succeeded(y) && !keepdims) {
+      SmallVector<int64_t> kept;
+      for (int64_t d = 0; d < rank; ++d)
+        if (!axes.empty() && !llvm::is_contained(axes, d))
+          kept.push_back(b.shape(0)[d]);
+      y = graph::ReshapeOp::create(b.builder(), b.loc, NodeBinder::withShape(*y, kept), *y)
+              .getResult();
+    }
+    break;
+  }
   case ReduceForm::L2:
   case ReduceForm::SumSquare: {
     FailureOr<Value> sq = c.binary<graph::MulOp>(*x, *x);
@@ -521,9 +748,18 @@ void neuron::onnx_import::populateOpsComposite(OpTable &t) {
   t.onOp("ReduceL1", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::L1); });
   t.onOp("ReduceL2", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::L2); });
   t.onOp("ReduceMin", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::Min); });
+  t.onOp("ReduceLogSum", 11, [](NodeBinder &b) { return importReduce(b, ReduceForm::LogSum); });
+  t.onOp("ReduceLogSumExp", 11,
+         [](NodeBinder &b) { return importReduce(b, ReduceForm::LogSumExp); });
   t.onOp("ReduceSumSquare", 11,
          [](NodeBinder &b) { return importReduce(b, ReduceForm::SumSquare); });
   t.onOp("Selu", 11, importSelu);
+  t.onOp("Shrink", 11, importShrink);
+  t.onOp("ThresholdedRelu", 11, importThresholdedRelu);
+  t.onOp("Hardmax", 11, importHardmax);
+  t.onOp("OneHot", 11, importOneHot);
+  t.onOp("EyeLike", 11, importEyeLike);
+  t.onOp("Trilu", 14, importTrilu);
   t.onOp("Softplus", 11, importSoftplus);
   t.onOp("Softsign", 11, importSoftsign);
 }

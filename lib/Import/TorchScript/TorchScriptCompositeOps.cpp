@@ -133,6 +133,18 @@ LogicalResult roll(Importer &imp, Node *node) {
   return c.done(cur);
 }
 
+/// aten::triu / aten::tril(input, diagonal=0): graph::createTriangular.
+template <bool Upper> LogicalResult triangle(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> k = imp.getInt(node, 1);
+  if (!k)
+    return c.fail("diagonal must be an int known at import time");
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return c.done(g::createTriangular(c.b, c.loc, *x, *k, Upper));
+}
+
 /// aten::flip(input, dims): a slice with step -1 along each dim.
 LogicalResult flip(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -654,6 +666,8 @@ void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Hand
   h["aten::clamp_min"] = clampOneSide;
   h["aten::einsum"] = einsum;
   h["aten::flip"] = flip;
+  h["aten::tril"] = triangle<false>;
+  h["aten::triu"] = triangle<true>;
   h["aten::frobenius_norm"] = frobeniusNorm;
   h["aten::group_norm"] = groupNorm;
   h["aten::instance_norm"] = instanceNorm;

@@ -586,6 +586,26 @@ FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x
        builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
 }
 
+FailureOr<Value> createTriangular(OpBuilder &builder, Location loc, Value x, int64_t k,
+                                  bool upper) {
+  auto type = dyn_cast<RankedTensorType>(x.getType());
+  if (!type || type.getRank() < 2 || !type.hasStaticShape())
+    return emitError(loc) << "a triangle needs a static tensor of rank 2 or more, got "
+                          << x.getType();
+  int64_t n = type.getDimSize(type.getRank() - 2), m = type.getDimSize(type.getRank() - 1);
+  SmallVector<bool> keep;
+  keep.reserve(n * m);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({n, m}, builder.getI1Type());
+  Value mask = ConstantOp::create(builder, loc, DenseElementsAttr::get(maskType, ArrayRef(keep)));
+  Type et = type.getElementType();
+  Value zero = ConstantOp::create(
+      builder, loc, SplatElementsAttr::get(RankedTensorType::get({}, et), builder.getZeroAttr(et)));
+  return createInferred<WhereOp>(builder, loc, {mask, x, zero});
+}
+
 FailureOr<Value> createCumSum(OpBuilder &builder, Location loc, Value x, int64_t axis,
                               bool exclusive, bool reverse) {
   auto xt = cast<RankedTensorType>(x.getType());

@@ -134,6 +134,13 @@ llvm::FailureOr<mlir::Value> createCumSum(mlir::OpBuilder &builder, mlir::Locati
                                           mlir::Value x, int64_t axis, bool exclusive,
                                           bool reverse);
 
+/// The upper (`upper`) or lower triangle of the two trailing axes of `x`
+/// (rank 2 or more; ONNX Trilu, torch.triu / torch.tril): element [i, j]
+/// is kept where j - i >= k (upper) or j - i <= k (lower), else 0. A
+/// graph.where by a constant i1 mask.
+llvm::FailureOr<mlir::Value> createTriangular(mlir::OpBuilder &builder, mlir::Location loc,
+                                              mlir::Value x, int64_t k, bool upper);
+
 /// The parameters of a 2-D transposed convolution, as ONNX ConvTranspose and
 /// PyTorch's conv_transpose2d define them (pads are [top, left, bottom,
 /// right] and are removed from the full output; a negative pad, which ONNX's
