@@ -427,6 +427,162 @@ LogicalResult importTrilu(NodeBinder &b) {
   return success();
 }
 
+/// The negative log-likelihood loss of log-probabilities `input` ([N, C] or
+/// [N, C, d1, ...]) at class indices `target` ([N] or [N, d1, ...]), as ONNX
+/// NegativeLogLikelihoodLoss defines it: loss = -input[n, target, ...] *
+/// weight[target], 0 where target == ignore_index; reduced by "none",
+/// "sum" or "mean" (the sum over the sum of the weights used).
+FailureOr<Value> nllLoss(NodeBinder &b, Composer &c, Value input, Value target,
+                         std::optional<Value> weight) {
+  OpBuilder &ob = b.builder();
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto tType = cast<RankedTensorType>(target.getType());
+  bool fits = inType.getRank() >= 2 && tType.getRank() == inType.getRank() - 1;
+  for (int64_t d = 0; fits && d < tType.getRank(); ++d)
+    fits = tType.getDimSize(d) == inType.getDimSize(d == 0 ? 0 : d + 1);
+  if (!fits)
+    return b.emitError() << "target of shape " << formatShape(tType.getShape())
+                         << " does not match input of shape " << formatShape(inType.getShape())
+                         << " ([N, C, d...] and [N, d...])";
+  std::string reduction = b.attrString("reduction", "mean");
+  if (reduction != "none" && reduction != "sum" && reduction != "mean")
+    return b.emitError() << "reduction '" << reduction << "' is not none, sum or mean";
+  Value t = castElements(b, target, ob.getI64Type());
+  std::optional<Value> valid;
+  if (b.attr("ignore_index")) {
+    ConstTensor ignore = ConstTensor::ofInts({b.attrInt("ignore_index", 0)}, TensorProto::INT64);
+    ignore.shape.clear();
+    FailureOr<Value> k = b.importer.materialize(ignore, b.node.op_type(), b.loc);
+    ConstTensor zeroIndex = ConstTensor::ofInts({0}, TensorProto::INT64);
+    zeroIndex.shape.clear();
+    FailureOr<Value> zero = b.importer.materialize(zeroIndex, b.node.op_type(), b.loc);
+    if (failed(k) || failed(zero))
+      return failure();
+    FailureOr<Value> ne = graph::createCompare(ob, b.loc, graph::CompareKind::Ne, t, *k);
+    if (failed(ne))
+      return failure();
+    valid = *ne;
+    // Ignored positions gather class 0 (in range) and are zeroed below.
+    FailureOr<Value> safe = graph::createInferred<graph::WhereOp>(ob, b.loc, {*ne, t, *zero});
+    if (failed(safe))
+      return failure();
+    t = *safe;
+  }
+  FailureOr<Operation *> idx = b.createInferred<graph::UnsqueezeOp>(t, ob.getDenseI64ArrayAttr({1}));
+  if (failed(idx))
+    return failure();
+  FailureOr<Operation *> picked = b.createInferred<graph::GatherElementsOp>(
+      input, (*idx)->getResult(0), ob.getI64IntegerAttr(1));
+  if (failed(picked))
+    return failure();
+  FailureOr<Operation *> squeezed =
+      b.createInferred<graph::SqueezeOp>((*picked)->getResult(0), ob.getDenseI64ArrayAttr({1}));
+  if (failed(squeezed))
+    return failure();
+  Value loss = c.unary<graph::NegOp>((*squeezed)->getResult(0));
+  std::optional<Value> w;
+  if (weight) {
+    FailureOr<Operation *> g = b.createInferred<graph::GatherOp>(*weight, t, ob.getI64IntegerAttr(0));
+    if (failed(g))
+      return failure();
+    w = (*g)->getResult(0);
+  }
+  if (valid) {
+    if (w) {
+      FailureOr<Value> zero = c.scalar(0);
+      if (failed(zero))
+        return failure();
+      FailureOr<Value> masked = graph::createInferred<graph::WhereOp>(ob, b.loc, {*valid, *w, *zero});
+      if (failed(masked))
+        return failure();
+      w = *masked;
+    } else {
+      w = castElements(b, *valid, inType.getElementType());
+    }
+  }
+  if (w) {
+    FailureOr<Value> weighted = c.binary<graph::MulOp>(loss, *w);
+    if (failed(weighted))
+      return failure();
+    loss = *weighted;
+  }
+  if (reduction == "none")
+    return loss;
+  SmallVector<int64_t> all;
+  for (int64_t d = 0; d < tType.getRank(); ++d)
+    all.push_back(d);
+  FailureOr<Value> sum = c.reduce<graph::ReduceSumOp>(loss, all, false);
+  if (reduction == "sum" || failed(sum))
+    return sum;
+  if (!w)
+    return c.withScalar<graph::DivOp>(sum, double(tType.getNumElements()));
+  FailureOr<Value> total = c.reduce<graph::ReduceSumOp>(*w, all, false);
+  return c.binary<graph::DivOp>(sum, total);
+}
+
+LogicalResult importNegativeLogLikelihoodLoss(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  FailureOr<Value> input = b.floatValue(0), target = b.value(1);
+  if (failed(input) || failed(target))
+    return failure();
+  if (isFloatDType(b.dtype(1)) || b.dtype(1) == TensorProto::BOOL)
+    return b.emitError() << "target must be integers";
+  std::optional<Value> weight;
+  if (b.hasInput(2)) {
+    FailureOr<Value> w = b.floatValue(2);
+    if (failed(w))
+      return failure();
+    weight = *w;
+  }
+  Composer c{b};
+  FailureOr<Value> y = nllLoss(b, c, *input, *target, weight);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
+/// SoftmaxCrossEntropyLoss: the NLL loss of log_softmax(scores) over axis 1;
+/// the log-probabilities are the optional second output.
+LogicalResult importSoftmaxCrossEntropyLoss(NodeBinder &b) {
+  if (failed(b.requireInputs(2, 3)))
+    return failure();
+  FailureOr<Value> scores = b.floatValue(0), labels = b.value(1);
+  if (failed(scores) || failed(labels))
+    return failure();
+  if (b.rank(0) < 2)
+    return b.emitError() << "scores must have rank 2 or more, got " << b.rank(0);
+  if (isFloatDType(b.dtype(1)) || b.dtype(1) == TensorProto::BOOL)
+    return b.emitError() << "labels must be integers";
+  std::optional<Value> weight;
+  if (b.hasInput(2)) {
+    FailureOr<Value> w = b.floatValue(2);
+    if (failed(w))
+      return failure();
+    weight = *w;
+  }
+  Composer c{b};
+  // (x - max) - log(sum(exp(x - max))) over the class axis.
+  FailureOr<Value> max = c.reduce<graph::ReduceMaxOp>(*scores, {1}, true);
+  FailureOr<Value> shifted = c.binary<graph::SubOp>(*scores, max);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> sum = c.reduce<graph::ReduceSumOp>(c.unary<graph::ExpOp>(*shifted), {1}, true);
+  if (failed(sum))
+    return failure();
+  FailureOr<Value> logProb = c.binary<graph::SubOp>(shifted, c.unary<graph::LogOp>(*sum));
+  if (failed(logProb))
+    return failure();
+  FailureOr<Value> y = nllLoss(b, c, *logProb, *labels, weight);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  if (b.numOutputs() > 1)
+    b.setResult(1, *logProb);
+  return success();
+}
+
 enum class ReduceForm { Min, L1, L2, SumSquare, LogSum, LogSumExp };
 
 /// ReduceMin, ReduceL1, ReduceL2, ReduceSumSquare (axes attribute; an axes
@@ -760,6 +916,8 @@ void neuron::onnx_import::populateOpsComposite(OpTable &t) {
   t.onOp("OneHot", 11, importOneHot);
   t.onOp("EyeLike", 11, importEyeLike);
   t.onOp("Trilu", 14, importTrilu);
+  t.onOp("NegativeLogLikelihoodLoss", 12, importNegativeLogLikelihoodLoss);
+  t.onOp("SoftmaxCrossEntropyLoss", 12, importSoftmaxCrossEntropyLoss);
   t.onOp("Softplus", 11, importSoftplus);
   t.onOp("Softsign", 11, importSoftsign);
 }
