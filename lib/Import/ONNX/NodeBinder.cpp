@@ -217,30 +217,52 @@ neuron::onnx_import::resolvePads(NodeBinder &binder, ArrayRef<int64_t> inputHW,
                                  ArrayRef<int64_t> kernel,
                                  ArrayRef<int64_t> strides,
                                  ArrayRef<int64_t> dilations) {
+  const size_t n = inputHW.size();
   std::string autoPad = binder.attrString("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     SmallVector<int64_t> pads =
-        binder.attrInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-    if (pads.size() != 4)
-      return binder.emitError() << "expects 4 pads for a 2-D window, got "
-                                << pads.size();
+        binder.attrInts("pads").value_or(SmallVector<int64_t>(2 * n, 0));
+    if (pads.size() != 2 * n)
+      return binder.emitError() << "expects " << 2 * n << " pads for a " << n
+                                << "-D window, got " << pads.size();
     return pads;
   }
   if (autoPad == "VALID")
-    return SmallVector<int64_t>{0, 0, 0, 0};
+    return SmallVector<int64_t>(2 * n, 0);
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
     return binder.emitError() << "unknown auto_pad '" << autoPad << "'";
-  SmallVector<int64_t> pads(4, 0);
-  for (int i = 0; i < 2; ++i) {
+  SmallVector<int64_t> pads(2 * n, 0);
+  for (size_t i = 0; i < n; ++i) {
     int64_t out = (inputHW[i] + strides[i] - 1) / strides[i];
     int64_t total = std::max<int64_t>(
         0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 -
                inputHW[i]);
     int64_t small = total / 2, large = total - total / 2;
     pads[i] = autoPad == "SAME_UPPER" ? small : large;
-    pads[i + 2] = autoPad == "SAME_UPPER" ? large : small;
+    pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
   }
   return pads;
+}
+
+Value neuron::onnx_import::liftNCL(NodeBinder &b, Value x) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  return graph::ReshapeOp::create(b.builder(), b.loc,
+                                  NodeBinder::withShape(x, {s[0], s[1], 1, s[2]}), x);
+}
+
+Value neuron::onnx_import::unliftNCL(NodeBinder &b, Value y) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(y.getType()).getShape();
+  return graph::ReshapeOp::create(b.builder(), b.loc,
+                                  NodeBinder::withShape(y, {s[0], s[1], s[3]}), y);
+}
+
+LogicalResult neuron::onnx_import::setWindowResult(NodeBinder &b, const Window &w,
+                                                   FailureOr<Operation *> op) {
+  if (failed(op))
+    return failure();
+  Value y = (*op)->getResult(0);
+  b.setResult(0, w.lifted ? unliftNCL(b, y) : y);
+  return success();
 }
 
 bool neuron::onnx_import::canFoldElementwise(
@@ -350,21 +372,22 @@ OpHandler neuron::onnx_import::foldOnlyOp(
 FailureOr<Window> neuron::onnx_import::parseWindow(
     NodeBinder &b, ArrayRef<int64_t> defaultKernel) {
   ArrayRef<int64_t> shape = b.shape(0);
-  if (shape.size() != 4)
-    return b.emitUnsupported() << "only 2-D windows on NCHW inputs are "
-                                  "supported; input '"
+  if (shape.size() != 4 && shape.size() != 3)
+    return b.emitUnsupported() << "only 1-D and 2-D windows (NCL and NCHW "
+                                  "inputs) are supported; input '"
                                << b.node.input(0) << "' has rank "
                                << shape.size();
+  const size_t n = shape.size() - 2;
   Window w;
   w.kernel = b.attrInts("kernel_shape")
                  .value_or(SmallVector<int64_t>(defaultKernel));
-  w.strides = b.attrInts("strides").value_or(SmallVector<int64_t>{1, 1});
-  w.dilations = b.attrInts("dilations").value_or(SmallVector<int64_t>{1, 1});
-  if (w.kernel.size() != 2 || w.strides.size() != 2 ||
-      w.dilations.size() != 2)
-    return b.emitError() << "expects 2 values in kernel_shape, strides and "
+  w.strides = b.attrInts("strides").value_or(SmallVector<int64_t>(n, 1));
+  w.dilations = b.attrInts("dilations").value_or(SmallVector<int64_t>(n, 1));
+  if (w.kernel.size() != n || w.strides.size() != n ||
+      w.dilations.size() != n)
+    return b.emitError() << "expects " << n << " values in kernel_shape, strides and "
                             "dilations";
-  for (int i = 0; i < 2; ++i)
+  for (size_t i = 0; i < n; ++i)
     if (w.kernel[i] <= 0 || w.strides[i] <= 0 || w.dilations[i] <= 0)
       return b.emitError() << "kernel_shape, strides and dilations must be "
                               "positive";
@@ -373,5 +396,13 @@ FailureOr<Window> neuron::onnx_import::parseWindow(
   if (failed(pads))
     return failure();
   w.pads = std::move(*pads);
+  if (n == 1) {
+    // A 1-D window is a 2-D one over [N, C, 1, L].
+    w.lifted = true;
+    w.kernel.insert(w.kernel.begin(), 1);
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
   return w;
 }

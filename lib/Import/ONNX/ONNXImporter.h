@@ -458,11 +458,23 @@ OpHandler logicalOp(std::optional<graph::LogicalKind> kind,
 /// A 2-D sliding window (Conv, MaxPool, AveragePool).
 struct Window {
   llvm::SmallVector<int64_t> kernel, strides, pads, dilations;
+  /// Input 0 is NCL: the window is given for [N, C, 1, L] (see liftNCL).
+  bool lifted = false;
 };
-/// Parses the window attributes of a node whose input 0 is NCHW; `kernel`
-/// defaults to `defaultKernel` (a Conv filter's spatial dims).
+/// Parses the window attributes of a node whose input 0 is NCHW or NCL
+/// (then lifted to a 2-D window over [N, C, 1, L]); `kernel` defaults to
+/// `defaultKernel` (a Conv filter's spatial dims).
 mlir::FailureOr<Window> parseWindow(NodeBinder &b,
                                     llvm::ArrayRef<int64_t> defaultKernel);
+
+/// [N, C, L] as [N, C, 1, L] (a reshape), and back: 1-D convolutions and
+/// pools run as 2-D ones.
+mlir::Value liftNCL(NodeBinder &b, mlir::Value x);
+mlir::Value unliftNCL(NodeBinder &b, mlir::Value y);
+/// Defines output 0 as the result of `op`, a window op on the lifted input
+/// when `w.lifted` (the inserted axis is dropped again).
+mlir::LogicalResult setWindowResult(NodeBinder &b, const Window &w,
+                                    mlir::FailureOr<mlir::Operation *> op);
 
 /// Returns `value` converted to `elementType` with `graph.cast` (or as is).
 mlir::Value castElements(NodeBinder &binder, mlir::Value value,

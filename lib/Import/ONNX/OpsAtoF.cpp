@@ -22,13 +22,13 @@ static LogicalResult importAveragePool(NodeBinder &b) {
   FailureOr<Value> x = b.floatValue(0);
   if (failed(x))
     return failure();
-  return b.emitInferred<graph::AveragePoolOp>(
-      *x, b.builder().getDenseI64ArrayAttr(w->kernel),
+  return setWindowResult(b, *w, b.createInferred<graph::AveragePoolOp>(
+      w->lifted ? liftNCL(b, *x) : *x, b.builder().getDenseI64ArrayAttr(w->kernel),
       b.builder().getDenseI64ArrayAttr(w->strides),
       b.builder().getDenseI64ArrayAttr(w->pads),
       b.builder().getDenseI64ArrayAttr(w->dilations),
       b.builder().getBoolAttr(b.attrInt("ceil_mode", 0) != 0),
-      b.builder().getBoolAttr(b.attrInt("count_include_pad", 0) != 0));
+      b.builder().getBoolAttr(b.attrInt("count_include_pad", 0) != 0)));
 }
 
 static LogicalResult importBatchNormalization(NodeBinder &b) {
@@ -299,13 +299,19 @@ static LogicalResult importConstantOfShape(NodeBinder &b) {
 static LogicalResult importConv(NodeBinder &b) {
   if (failed(b.requireInputs(2, 3)))
     return failure();
-  if (b.rank(1) != 4)
-    return b.emitUnsupported() << "only 2-D convolution is supported; filter '"
+  if (b.rank(1) != 4 && b.rank(1) != 3)
+    return b.emitUnsupported() << "only 1-D and 2-D convolutions are supported; filter '"
                                << b.node.input(1) << "' has rank " << b.rank(1);
+  if (b.rank(0) != b.rank(1))
+    return b.emitError() << "input of rank " << b.rank(0) << " and filter of rank "
+                         << b.rank(1) << " differ";
   FailureOr<Window> w = parseWindow(b, b.shape(1).drop_front(2));
   if (failed(w))
     return failure();
-  if (w->kernel != ArrayRef<int64_t>(b.shape(1).drop_front(2)))
+  SmallVector<int64_t> filterShape(b.shape(1));
+  if (w->lifted)
+    filterShape.insert(filterShape.begin() + 2, 1);
+  if (w->kernel != ArrayRef<int64_t>(filterShape).drop_front(2))
     return b.emitError() << "kernel_shape " << formatShape(w->kernel)
                          << " does not match the filter "
                          << formatShape(b.shape(1));
@@ -315,11 +321,17 @@ static LogicalResult importConv(NodeBinder &b) {
   FailureOr<Value> bias = b.optionalFloatValue(2);
   if (failed(bias))
     return failure();
-  return b.emitInferred<graph::ConvOp>(
-      *x, *f, *bias, b.builder().getDenseI64ArrayAttr(w->strides),
-      b.builder().getDenseI64ArrayAttr(w->pads),
-      b.builder().getDenseI64ArrayAttr(w->dilations),
-      b.builder().getI64IntegerAttr(b.attrInt("group", 1)));
+  Value in = *x, filter = *f;
+  if (w->lifted) {
+    in = liftNCL(b, in);
+    filter = graph::reshapeParameter(b.builder(), b.loc, filter, filterShape, "conv1d");
+  }
+  return setWindowResult(
+      b, *w,
+      b.createInferred<graph::ConvOp>(in, filter, *bias, b.builder().getDenseI64ArrayAttr(w->strides),
+                                      b.builder().getDenseI64ArrayAttr(w->pads),
+                                      b.builder().getDenseI64ArrayAttr(w->dilations),
+                                      b.builder().getI64IntegerAttr(b.attrInt("group", 1))));
 }
 
 /// CumSum(x, axis) with exclusive / reverse, through graph::createCumSum.

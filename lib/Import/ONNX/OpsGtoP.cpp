@@ -216,11 +216,12 @@ static LogicalResult importMaxPool(NodeBinder &b) {
   if (failed(x))
     return failure();
   OpBuilder &ob = b.builder();
-  return b.emitInferred<graph::MaxPoolOp>(
-      *x, ob.getDenseI64ArrayAttr(w->kernel),
-      ob.getDenseI64ArrayAttr(w->strides), ob.getDenseI64ArrayAttr(w->pads),
-      ob.getDenseI64ArrayAttr(w->dilations),
-      ob.getBoolAttr(b.attrInt("ceil_mode", 0) != 0));
+  return setWindowResult(
+      b, *w,
+      b.createInferred<graph::MaxPoolOp>(
+          w->lifted ? liftNCL(b, *x) : *x, ob.getDenseI64ArrayAttr(w->kernel),
+          ob.getDenseI64ArrayAttr(w->strides), ob.getDenseI64ArrayAttr(w->pads),
+          ob.getDenseI64ArrayAttr(w->dilations), ob.getBoolAttr(b.attrInt("ceil_mode", 0) != 0)));
 }
 
 static int64_t intPow(int64_t base, int64_t exp) {

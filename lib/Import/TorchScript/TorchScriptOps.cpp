@@ -386,28 +386,80 @@ pair(std::optional<SmallVector<int64_t>> v) {
   return v;
 }
 
+/// The window parameters of a 1-D op ([k]) as those of a 2-D one over
+/// [N, C, 1, L] ([1, k]; pads [0, p, 0, p]).
+std::optional<SmallVector<int64_t>> lift1d(std::optional<SmallVector<int64_t>> v,
+                                           int64_t front) {
+  if (!v || v->size() != 1)
+    return std::nullopt;
+  return SmallVector<int64_t>{front, v->front()};
+}
+std::optional<SmallVector<int64_t>> liftPads1d(std::optional<SmallVector<int64_t>> p) {
+  if (!p || p->size() != 1)
+    return std::nullopt;
+  return SmallVector<int64_t>{0, p->front(), 0, p->front()};
+}
+
+/// [N, C, L] <-> [N, C, 1, L].
+Value liftNCL(Ctx &c, Value x) {
+  RankedTensorType t = typeOf(x);
+  return g::ReshapeOp::create(
+      c.b, c.loc,
+      RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), 1, t.getDimSize(2)},
+                            t.getElementType()),
+      x);
+}
+LogicalResult doneUnlifted(Ctx &c, FailureOr<Value> y) {
+  if (failed(y))
+    return failure();
+  RankedTensorType t = typeOf(*y);
+  return c.done(g::ReshapeOp::create(
+                    c.b, c.loc,
+                    RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), t.getDimSize(3)},
+                                          t.getElementType()),
+                    *y)
+                    .getResult());
+}
+
+/// A 2-D convolution, or a 1-D one (input [N, C, L], weight [O, I, k]) run
+/// as a 2-D one over [N, C, 1, L] with the weight viewed as [O, I, 1, k].
 LogicalResult convolution(Importer &imp, Node *node, size_t strideArg,
                           size_t padArg, size_t dilationArg, size_t groupArg) {
   Ctx c(imp, node);
-  auto stride = pair(imp.getIntList(node, strideArg));
-  auto padding = imp.getIntList(node, padArg);
-  auto dilation = pair(imp.getIntList(node, dilationArg));
-  std::optional<int64_t> groups = imp.getInt(node, groupArg);
-  if (!padding && imp.getString(node, padArg))
-    return c.fail("string padding ('same'/'valid') is not supported; trace "
-                  "with explicit padding");
-  std::optional<SmallVector<int64_t>> pads =
-      padding ? pads4(*padding) : std::nullopt;
-  if (!stride || !pads || !dilation || !groups)
-    return c.fail("only 2-D convolution with constant stride, padding, "
-                  "dilation and groups is supported");
   FailureOr<SmallVector<Value>> inputs = inputWeightBias(imp, node);
   if (failed(inputs))
     return failure();
   SmallVector<Value> operands = *inputs;
-  return c.done(c.make<g::ConvOp>(
-      operands, {c.array("strides", *stride), c.array("pads", *pads),
-                 c.array("dilations", *dilation), c.i64("group", *groups)}));
+  bool oneD = typeOf(operands[0]).getRank() == 3 && typeOf(operands[1]).getRank() == 3;
+  auto padding = imp.getIntList(node, padArg);
+  if (!padding && imp.getString(node, padArg))
+    return c.fail("string padding ('same'/'valid') is not supported; trace "
+                  "with explicit padding");
+  std::optional<int64_t> groups = imp.getInt(node, groupArg);
+  std::optional<SmallVector<int64_t>> stride, pads, dilation;
+  if (oneD) {
+    stride = lift1d(imp.getIntList(node, strideArg), 1);
+    dilation = lift1d(imp.getIntList(node, dilationArg), 1);
+    pads = liftPads1d(padding);
+  } else {
+    stride = pair(imp.getIntList(node, strideArg));
+    dilation = pair(imp.getIntList(node, dilationArg));
+    pads = padding ? pads4(*padding) : std::nullopt;
+  }
+  if (!stride || !pads || !dilation || !groups)
+    return c.fail("only 1-D and 2-D convolutions with constant stride, padding, "
+                  "dilation and groups are supported");
+  SmallVector<NamedAttribute> attrs = {c.array("strides", *stride), c.array("pads", *pads),
+                                       c.array("dilations", *dilation),
+                                       c.i64("group", *groups)};
+  if (!oneD)
+    return c.done(c.make<g::ConvOp>(operands, attrs));
+  RankedTensorType wt = typeOf(operands[1]);
+  operands[0] = liftNCL(c, operands[0]);
+  operands[1] = g::reshapeParameter(
+      c.b, c.loc, operands[1], {wt.getDimSize(0), wt.getDimSize(1), 1, wt.getDimSize(2)},
+      "conv1d");
+  return doneUnlifted(c, c.make<g::ConvOp>(operands, attrs));
 }
 
 /// A 2-D transposed convolution (graph::createConvTranspose2d) with the
@@ -456,7 +508,8 @@ LogicalResult convTranspose2d(Importer &imp, Node *node) {
   return transposedConvolution(imp, node, 3, 4, 5, 6, 7);
 }
 
-/// aten::conv2d(input, weight, bias, stride, padding, dilation, groups).
+/// aten::conv2d / conv1d(input, weight, bias, stride, padding, dilation,
+/// groups).
 LogicalResult conv2d(Importer &imp, Node *node) {
   return convolution(imp, node, 3, 4, 5, 6);
 }
@@ -580,37 +633,53 @@ LogicalResult cumsum(Importer &imp, Node *node) {
 /// aten::avg_pool2d(input, kernel, stride, padding, ceil_mode,
 /// count_include_pad, divisor_override): the same window arguments, then
 /// dilation (max) or the padding rules (average).
+/// max_pool2d / avg_pool2d, and max_pool1d / avg_pool1d as 2-D pools over
+/// [N, C, 1, L].
 template <bool average> LogicalResult pool2d(Importer &imp, Node *node) {
   Ctx c(imp, node);
-  auto kernel = pair(imp.getIntList(node, 1));
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  bool oneD = typeOf(*x).getRank() == 3;
+  auto kernelList = imp.getIntList(node, 1);
   auto strideList = imp.getIntList(node, 2);
   auto padding = imp.getIntList(node, 3);
   std::optional<bool> ceil = imp.getBool(node, average ? 4 : 5);
   std::optional<bool> includePad =
       average ? imp.getBool(node, 5) : std::optional<bool>(false);
-  auto dilation = average ? std::optional<SmallVector<int64_t>>({1, 1})
-                          : pair(imp.getIntList(node, 4));
-  if (!kernel || !strideList || !padding || !ceil || !includePad || !dilation)
+  std::optional<SmallVector<int64_t>> kernel, stride, pads, dilation;
+  if (oneD) {
+    kernel = lift1d(kernelList, 1);
+    stride = strideList && strideList->empty() ? kernel : lift1d(strideList, 1);
+    pads = liftPads1d(padding);
+    dilation = average ? std::optional<SmallVector<int64_t>>({1, 1})
+                       : lift1d(imp.getIntList(node, 4), 1);
+  } else {
+    kernel = pair(kernelList);
+    stride = strideList && strideList->empty() ? kernel : pair(strideList);
+    pads = padding ? pads4(*padding) : std::nullopt;
+    dilation = average ? std::optional<SmallVector<int64_t>>({1, 1})
+                       : pair(imp.getIntList(node, 4));
+  }
+  if (!kernelList || !strideList || !padding || !ceil || !includePad)
     return c.fail("pooling parameters must be known at import time");
   if (average && node->inputs().size() > 6 && !imp.isNone(node, 6))
     return c.fail("divisor_override is not supported");
-  auto stride = strideList->empty() ? kernel : pair(strideList);
-  auto pads = pads4(*padding);
-  if (!stride || !pads)
-    return c.fail("only 2-D pooling is supported");
-  FailureOr<Value> x = imp.getTensor(node, 0);
-  if (failed(x))
-    return failure();
+  if (!kernel || !stride || !pads || !dilation)
+    return c.fail("only 1-D and 2-D pooling is supported");
   SmallVector<NamedAttribute> attrs = {
       c.array("kernel_shape", *kernel), c.array("strides", *stride),
       c.array("pads", *pads), c.flag("ceil_mode", *ceil)};
-  if (!average)
-    return c.done(c.make<g::MaxPoolOp>(
-        {*x}, llvm::to_vector(llvm::concat<NamedAttribute>(
-                  attrs, SmallVector<NamedAttribute>{
-                             c.array("dilations", *dilation)}))));
-  attrs.push_back(c.flag("count_include_pad", *includePad));
-  return c.done(c.make<g::AveragePoolOp>({*x}, attrs));
+  Value in = oneD ? liftNCL(c, *x) : *x;
+  FailureOr<Value> y;
+  if (!average) {
+    attrs.push_back(c.array("dilations", *dilation));
+    y = c.make<g::MaxPoolOp>({in}, attrs);
+  } else {
+    attrs.push_back(c.flag("count_include_pad", *includePad));
+    y = c.make<g::AveragePoolOp>({in}, attrs);
+  }
+  return oneD ? doneUnlifted(c, y) : c.done(y);
 }
 
 /// aten::adaptive_avg_pool2d(input, output_size): global pooling for 1x1,
@@ -781,6 +850,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::add_"] = inPlace<addSub<g::AddOp>>;
     h["aten::addmm"] = addmm;
     h["aten::amax"] = reduce<g::ReduceMaxOp>;
+    h["aten::avg_pool1d"] = pool2d<true>;
     h["aten::avg_pool2d"] = pool2d<true>;
     h["aten::batch_norm"] = batchNorm;
     h["aten::argmax"] = argReduce<g::ArgMaxOp>;
@@ -793,6 +863,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::clamp"] = clamp;
     h["aten::cumsum"] = cumsum;
     h["aten::ceil"] = unary<g::CeilOp>;
+    h["aten::conv1d"] = conv2d;
     h["aten::conv2d"] = conv2d;
     h["aten::conv_transpose2d"] = convTranspose2d;
     h["aten::cos"] = unary<g::CosOp>;
@@ -822,6 +893,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::lt"] = compare<g::CompareKind::Lt>;
     h["aten::matmul"] = matmul;
     h["aten::max"] = maxMin<true>;
+    h["aten::max_pool1d"] = pool2d<false>;
     h["aten::max_pool2d"] = pool2d<false>;
     h["aten::maximum"] = binary<g::MaxOp>;
     h["aten::mean"] = reduce<g::ReduceMeanOp>;

@@ -586,6 +586,20 @@ FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x
        builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
 }
 
+Value reshapeParameter(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t> shape,
+                       StringRef suffix) {
+  auto type = cast<RankedTensorType>(value.getType()).clone(shape);
+  if (auto w = value.getDefiningOp<WeightOp>())
+    if (auto blob = dyn_cast<DenseResourceElementsAttr>(w.getValue()))
+      return WeightOp::create(builder, loc, type,
+                              builder.getStringAttr(w.getName() + "." + suffix),
+                              DenseResourceElementsAttr::get(type, blob.getRawHandle()));
+  if (auto c = value.getDefiningOp<ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
+      return ConstantOp::create(builder, loc, dense.reshape(type));
+  return ReshapeOp::create(builder, loc, type, value);
+}
+
 FailureOr<Value> createTriangular(OpBuilder &builder, Location loc, Value x, int64_t k,
                                   bool upper) {
   auto type = dyn_cast<RankedTensorType>(x.getType());

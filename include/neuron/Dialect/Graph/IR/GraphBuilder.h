@@ -134,6 +134,13 @@ llvm::FailureOr<mlir::Value> createCumSum(mlir::OpBuilder &builder, mlir::Locati
                                           mlir::Value x, int64_t axis, bool exclusive,
                                           bool reverse);
 
+/// `value` with the same elements in `shape`: a graph.weight becomes a new
+/// graph.weight "<name>.<suffix>" sharing its data blob, a graph.constant a
+/// reshaped constant (so kernels still see a parameter, e.g. a Conv1d
+/// filter [O, I, k] as [O, I, 1, k]); anything else a graph.reshape.
+mlir::Value reshapeParameter(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value value,
+                             llvm::ArrayRef<int64_t> shape, llvm::StringRef suffix);
+
 /// The upper (`upper`) or lower triangle of the two trailing axes of `x`
 /// (rank 2 or more; ONNX Trilu, torch.triu / torch.tril): element [i, j]
 /// is kept where j - i >= k (upper) or j - i <= k (lower), else 0. A
