@@ -235,15 +235,14 @@ static int64_t intPow(int64_t base, int64_t exp) {
 
 /// HardSigmoid: clip(alpha * x + beta, 0, 1) (defaults 0.2, 0.5); HardSwish:
 /// x * HardSigmoid(x) with alpha 1/6 (MobileNetV3).
-/// Pad in constant mode (graph::createConstantPad). Reflect and edge
-/// padding are refused.
+/// Pad in constant mode (graph::createConstantPad) or reflect / edge mode
+/// (graph::createBorderPad).
 static LogicalResult importPad(NodeBinder &b) {
   if (failed(b.requireInputs(2, 4)))
     return failure();
   std::string mode = b.attrString("mode", "constant");
-  if (mode != "constant")
-    return b.emitUnsupported()
-           << "mode '" << mode << "' (only constant padding is supported)";
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return b.emitError() << "mode '" << mode << "' is not constant, reflect or edge";
   FailureOr<const ConstTensor *> padsValue = b.requireConstant(1, "pads");
   if (failed(padsValue))
     return failure();
@@ -290,6 +289,15 @@ static LogicalResult importPad(NodeBinder &b) {
   for (auto [i, axis] : llvm::enumerate(axes)) {
     before[axis] = pads[i];
     after[axis] = pads[i + axes.size()];
+  }
+  if (mode != "constant") {
+    FailureOr<Value> y = graph::createBorderPad(
+        b.builder(), b.loc, *x, before, after,
+        mode == "reflect" ? graph::BorderPad::Reflect : graph::BorderPad::Edge);
+    if (failed(y))
+      return failure();
+    b.setResult(0, *y);
+    return success();
   }
   auto scalarType = RankedTensorType::get(
       {}, cast<RankedTensorType>(x->getType()).getElementType());

@@ -1,7 +1,7 @@
 //===- TorchScriptCompositeOps.cpp - ops lowered to several graph ops -----===//
 //
-// aten::pad / aten::constant_pad_nd (constant mode) as concatenations with
-// fill blocks, aten::roll as concatenations of slices, aten::flip as a
+// aten::pad / aten::constant_pad_nd as concatenations with fill blocks
+// (constant mode) or slices (reflect, replicate, circular), aten::roll as concatenations of slices, aten::flip as a
 // slice with step -1, group_norm and
 // instance_norm as reductions, einsum (one or two operands) as a batched
 // matmul between transposes, upsample_nearest2d / upsample_bilinear2d as
@@ -25,18 +25,28 @@ namespace {
 
 /// Pads `x` with `value`; `pad` lists (before, after) pairs from the last
 /// dimension backwards, as torch.nn.functional.pad. Negative amounts crop.
-LogicalResult padConstant(Ctx &c, Value x, ArrayRef<int64_t> pad, double value) {
-  RankedTensorType xt = typeOf(x);
-  int64_t rank = xt.getRank();
+/// PyTorch's pad list (last dimension first, before / after pairs) as
+/// amounts per dimension.
+LogicalResult padAmounts(Ctx &c, int64_t rank, ArrayRef<int64_t> pad,
+                         SmallVector<int64_t> &before, SmallVector<int64_t> &after) {
   if (pad.size() % 2 != 0 || int64_t(pad.size()) > 2 * rank)
     return c.fail("pad has " + std::to_string(pad.size()) +
                   " values; expected an even number, at most twice the rank " +
                   std::to_string(rank));
-  SmallVector<int64_t> before(rank, 0), after(rank, 0);
+  before.assign(rank, 0);
+  after.assign(rank, 0);
   for (size_t i = 0; i < pad.size() / 2; ++i) {
     before[rank - 1 - i] = pad[2 * i];
     after[rank - 1 - i] = pad[2 * i + 1];
   }
+  return success();
+}
+
+LogicalResult padConstant(Ctx &c, Value x, ArrayRef<int64_t> pad, double value) {
+  RankedTensorType xt = typeOf(x);
+  SmallVector<int64_t> before, after;
+  if (failed(padAmounts(c, xt.getRank(), pad, before, after)))
+    return failure();
   Type et = xt.getElementType();
   Attribute fill = isa<FloatType>(et) ? Attribute(c.b.getFloatAttr(et, value))
                    : et.isInteger(1)  ? Attribute(c.b.getBoolAttr(value != 0))
@@ -53,9 +63,22 @@ LogicalResult pad(Importer &imp, Node *node) {
   std::optional<std::string> mode = imp.getString(node, 2);
   if (!mode)
     return c.fail("mode must be a string known at import time");
-  if (*mode != "constant")
-    return c.fail("unsupported: padding mode '" + *mode +
-                  "' (only constant padding is supported)");
+  if (*mode != "constant") {
+    std::optional<g::BorderPad> border = *mode == "reflect"     ? std::optional(g::BorderPad::Reflect)
+                                         : *mode == "replicate" ? std::optional(g::BorderPad::Edge)
+                                         : *mode == "circular"  ? std::optional(g::BorderPad::Wrap)
+                                                                : std::nullopt;
+    if (!border)
+      return c.fail("padding mode '" + *mode +
+                    "' is not constant, reflect, replicate or circular");
+    FailureOr<Value> x = imp.getTensor(node, 0);
+    if (failed(x))
+      return failure();
+    SmallVector<int64_t> before, after;
+    if (failed(padAmounts(c, typeOf(*x).getRank(), *amounts, before, after)))
+      return failure();
+    return c.done(g::createBorderPad(c.b, c.loc, *x, before, after, *border));
+  }
   double value = 0;
   if (node->inputs().size() > 3 && !imp.isNone(node, 3)) {
     std::optional<double> v = imp.getDouble(node, 3);

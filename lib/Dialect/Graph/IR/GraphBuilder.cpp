@@ -7,6 +7,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace neuron::graph {
@@ -584,6 +586,87 @@ FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x
       {i64Array(builder, "pads", {padBegin[0], padBegin[1], padEnd[0], padEnd[1]}),
        i64Array(builder, "dilations", p.dilations),
        builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
+}
+
+FailureOr<Value> createBorderPad(OpBuilder &builder, Location loc, Value x,
+                                 ArrayRef<int64_t> before, ArrayRef<int64_t> after,
+                                 BorderPad mode) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t rank = xt.getRank();
+  if (before.size() != size_t(rank) || after.size() != size_t(rank))
+    return emitError(loc) << "pad amounts for " << before.size() << " and " << after.size()
+                          << " dimensions of a rank-" << rank << " tensor";
+  const char *name = mode == BorderPad::Reflect ? "reflect"
+                     : mode == BorderPad::Edge  ? "edge"
+                                                : "wrap";
+  Value cur = x;
+  SmallVector<int64_t> shape(xt.getShape());
+  for (int64_t axis = 0; axis < rank; ++axis) {
+    int64_t b = before[axis], a = after[axis], n = shape[axis];
+    if (b == 0 && a == 0)
+      continue;
+    if (b < 0 || a < 0)
+      return emitError(loc) << name << " padding by " << b << " and " << a << " along axis "
+                            << axis << ": amounts must not be negative";
+    int64_t limit = mode == BorderPad::Reflect ? n - 1 : n;
+    if ((mode == BorderPad::Edge && n == 0) || (mode != BorderPad::Edge && (b > limit || a > limit)))
+      return emitError(loc) << name << " padding by " << b << " and " << a << " along axis "
+                            << axis << " of size " << n << " (at most " << limit << ")";
+    // Elements [start, end) with `step`, along `axis`; an end before index 0
+    // is INT64_MIN, as ONNX Slice has it.
+    auto slice = [&](int64_t start, int64_t end, int64_t step) -> FailureOr<Value> {
+      if (end < 0)
+        end = std::numeric_limits<int64_t>::min();
+      return createInferred<SliceOp>(
+          builder, loc, {cur},
+          {i64Array(builder, "starts", {start}), i64Array(builder, "ends", {end}),
+           i64Array(builder, "axes", {axis}), i64Array(builder, "steps", {step})});
+    };
+    auto edge = [&](int64_t at, int64_t count) -> FailureOr<Value> {
+      FailureOr<Value> e = slice(at, at + 1, 1);
+      if (failed(e))
+        return failure();
+      SmallVector<int64_t> target(shape);
+      target[axis] = count;
+      return createInferred<ExpandOp>(builder, loc, {*e}, {i64Array(builder, "shape", target)});
+    };
+    SmallVector<Value> parts;
+    FailureOr<Value> head = success(Value()), tail = success(Value());
+    switch (mode) {
+    case BorderPad::Reflect:
+      if (b > 0)
+        head = slice(b, 0, -1);
+      if (a > 0)
+        tail = slice(n - 2, n - 2 - a, -1);
+      break;
+    case BorderPad::Edge:
+      if (b > 0)
+        head = edge(0, b);
+      if (a > 0)
+        tail = edge(n - 1, a);
+      break;
+    case BorderPad::Wrap:
+      if (b > 0)
+        head = slice(n - b, n, 1);
+      if (a > 0)
+        tail = slice(0, a, 1);
+      break;
+    }
+    if (failed(head) || failed(tail))
+      return failure();
+    if (*head)
+      parts.push_back(*head);
+    parts.push_back(cur);
+    if (*tail)
+      parts.push_back(*tail);
+    FailureOr<Value> joined = createInferred<ConcatOp>(
+        builder, loc, parts, {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
+    if (failed(joined))
+      return failure();
+    cur = *joined;
+    shape[axis] += b + a;
+  }
+  return cur;
 }
 
 Value reshapeParameter(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t> shape,

@@ -134,6 +134,23 @@ llvm::FailureOr<mlir::Value> createCumSum(mlir::OpBuilder &builder, mlir::Locati
                                           mlir::Value x, int64_t axis, bool exclusive,
                                           bool reverse);
 
+/// How createBorderPad fills.
+enum class BorderPad {
+  Reflect, ///< mirrored without the edge: [c b | a b c d | c b]
+  Edge,    ///< the edge repeated:         [a a | a b c d | d d]
+  Wrap,    ///< the other end (circular):  [c d | a b c d | a b]
+};
+
+/// Pads `x` by `before[d]` / `after[d]` (non-negative) along each dimension
+/// d, filled from x itself (ONNX Pad's reflect / edge / wrap modes,
+/// aten::pad's reflect / replicate / circular): per padded dimension a
+/// `concat` of slices (step -1 for reflect) or an `expand`ed edge slice.
+/// Reflect needs amounts below the dimension's size, wrap at most equal to
+/// it, edge a non-empty dimension; violations are errors at `loc`.
+llvm::FailureOr<mlir::Value> createBorderPad(mlir::OpBuilder &builder, mlir::Location loc,
+                                             mlir::Value x, llvm::ArrayRef<int64_t> before,
+                                             llvm::ArrayRef<int64_t> after, BorderPad mode);
+
 /// `value` with the same elements in `shape`: a graph.weight becomes a new
 /// graph.weight "<name>.<suffix>" sharing its data blob, a graph.constant a
 /// reshaped constant (so kernels still see a parameter, e.g. a Conv1d
