@@ -1,9 +1,9 @@
 //===- TorchScriptCompositeOps.cpp - ops lowered to several graph ops -----===//
 //
 // aten::pad / aten::constant_pad_nd as concatenations with fill blocks
-// (constant mode) or slices (reflect, replicate, circular), aten::roll as concatenations of slices, aten::flip as a
-// slice with step -1, group_norm and
-// instance_norm as reductions, einsum (one or two operands) as a batched
+// (constant mode) or slices (reflect, replicate, circular), aten::roll as
+// concatenations of slices, aten::flip as a slice with step -1, triu / tril
+// as a where by a constant mask, group_norm and instance_norm as reductions, einsum (one or two operands) as a batched
 // matmul between transposes, upsample_nearest2d / upsample_bilinear2d as
 // repeats or matmuls by constant resampling matrices, and aten::_native_multi_head_attention (the fast path that
 // nn.MultiheadAttention takes in eval mode under no_grad, e.g. torchvision's
