@@ -182,6 +182,25 @@ LogicalResult importSoftsign(NodeBinder &b) {
   });
 }
 
+/// Einsum (opset 12): graph::createEinsum.
+LogicalResult importEinsum(NodeBinder &b) {
+  if (failed(b.requireVariadicInputs(1)))
+    return failure();
+  std::string equation = b.attrString("equation", "");
+  SmallVector<Value> xs;
+  for (int i = 0; i < b.numInputs(); ++i) {
+    FailureOr<Value> x = b.value(i);
+    if (failed(x))
+      return failure();
+    xs.push_back(*x);
+  }
+  FailureOr<Value> y = graph::createEinsum(b.builder(), b.loc, equation, xs);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 /// LogSoftmax; before opset 13 the input is coerced to 2-D at `axis`.
 LogicalResult importLogSoftmax(NodeBinder &b) {
   if (failed(b.requireInputs(1, 1)))
@@ -897,6 +916,7 @@ void neuron::onnx_import::populateOpsComposite(OpTable &t) {
   t.onOp("SpaceToDepth", 11, [](NodeBinder &b) { return importDepthSpace(b, false); });
   t.onOp("Tile", 11, importTile);
   t.onOp("Celu", 12, importCelu);
+  t.onOp("Einsum", 12, importEinsum);
   t.onOp("Elu", 11, importElu);
   t.onOp("LeakyRelu", 11, importLeakyRelu);
   t.onOp("LogSoftmax", 11, importLogSoftmax);

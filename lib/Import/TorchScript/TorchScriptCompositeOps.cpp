@@ -282,124 +282,23 @@ LogicalResult instanceNorm(Importer &imp, Node *node) {
   return groupNormalize(c, *x, typeOf(*x).getDimSize(1), 1, 2, *eps);
 }
 
-/// aten::einsum(equation, tensors, path=None) with one or two operands,
-/// explicit output ("...->..."), no ellipsis and no index repeated within an
-/// operand: indices only one operand has and the output lacks are summed
-/// first; then [batch, free, contracted] x [batch, contracted, free] is one
-/// batched matmul between transposes and reshapes.
+/// aten::einsum(equation, tensors, path=None): graph::createEinsum.
 LogicalResult einsum(Importer &imp, Node *node) {
   Ctx c(imp, node);
   std::optional<std::string> given = imp.getString(node, 0);
   if (!given)
     return c.fail("the equation must be a string known at import time");
-  std::string eq;
-  for (char ch : *given)
-    if (ch != ' ')
-      eq += ch;
-  size_t arrow = eq.find("->");
-  if (arrow == std::string::npos || eq.find("...") != std::string::npos)
-    return c.fail("unsupported: einsum '" + *given +
-                  "' (an explicit '->' output without '...' is supported)");
-  std::string out = eq.substr(arrow + 2);
-  SmallVector<StringRef> parts;
-  StringRef(eq).take_front(arrow).split(parts, ',');
-  SmallVector<std::string> ins;
-  for (StringRef part : parts)
-    ins.push_back(part.str());
   Node *listNode = node->input(1)->node();
-  if (listNode->kind() != c10::prim::ListConstruct || listNode->inputs().size() != ins.size() ||
-      ins.empty() || ins.size() > 2)
-    return c.fail("unsupported: einsum '" + *given + "' with " +
-                  std::to_string(listNode->inputs().size()) +
-                  " operands (one or two are supported)");
+  if (listNode->kind() != c10::prim::ListConstruct)
+    return c.fail("the operands must be a list built in the model");
   SmallVector<Value> xs;
-  for (size_t i = 0; i < ins.size(); ++i) {
+  for (size_t i = 0; i < listNode->inputs().size(); ++i) {
     FailureOr<Value> x = imp.getTensor(listNode, i);
     if (failed(x))
       return failure();
-    if (typeOf(*x).getRank() != int64_t(ins[i].size()))
-      return c.fail("einsum operand " + std::to_string(i) + " has rank " +
-                    std::to_string(typeOf(*x).getRank()) + ", the equation '" + ins[i] + "'");
     xs.push_back(*x);
   }
-  auto has = [](const std::string &s, char ch) { return s.find(ch) != std::string::npos; };
-  std::map<char, int64_t> size;
-  for (size_t i = 0; i < ins.size(); ++i)
-    for (auto [k, ch] : llvm::enumerate(ins[i])) {
-      if (std::count(ins[i].begin(), ins[i].end(), ch) > 1)
-        return c.fail("unsupported: einsum '" + *given + "' repeats an index within an operand");
-      int64_t d = typeOf(xs[i]).getDimSize(k);
-      if (size.count(ch) && size[ch] != d)
-        return c.fail("einsum index '" + std::string(1, ch) + "' has sizes " +
-                      std::to_string(size[ch]) + " and " + std::to_string(d));
-      size[ch] = d;
-    }
-  for (char ch : out)
-    if (!size.count(ch) || std::count(out.begin(), out.end(), ch) > 1)
-      return c.fail("einsum output index '" + std::string(1, ch) + "' is unknown or repeated");
-  // Sum away what only one operand has and the output lacks.
-  for (size_t i = 0; i < ins.size(); ++i) {
-    const std::string &other = ins.size() == 2 ? ins[1 - i] : std::string();
-    SmallVector<int64_t> axes;
-    std::string kept;
-    for (auto [k, ch] : llvm::enumerate(ins[i])) {
-      if (!has(out, ch) && !has(other, ch))
-        axes.push_back(k);
-      else
-        kept += ch;
-    }
-    if (axes.empty())
-      continue;
-    FailureOr<Value> r = c.make<g::ReduceSumOp>(
-        {xs[i]}, {c.array("axes", axes), c.flag("keepdims", false)});
-    if (failed(r))
-      return failure();
-    xs[i] = *r;
-    ins[i] = kept;
-  }
-  auto permute = [&](Value x, const std::string &from, const std::string &to) -> FailureOr<Value> {
-    if (from == to)
-      return x;
-    SmallVector<int64_t> perm;
-    for (char ch : to)
-      perm.push_back(from.find(ch));
-    return c.make<g::TransposeOp>({x}, {c.array("perm", perm)});
-  };
-  auto reshape = [&](Value x, ArrayRef<int64_t> shape) -> Value {
-    return g::ReshapeOp::create(c.b, c.loc,
-                                RankedTensorType::get(shape, typeOf(x).getElementType()), x);
-  };
-  auto product = [&](const std::string &idx) {
-    int64_t p = 1;
-    for (char ch : idx)
-      p *= size[ch];
-    return p;
-  };
-  if (ins.size() == 1)
-    return c.done(permute(xs[0], ins[0], out));
-  std::string batch, lfree, rfree, contract;
-  for (char ch : ins[0]) {
-    if (has(ins[1], ch))
-      (has(out, ch) ? batch : contract) += ch;
-    else
-      lfree += ch;
-  }
-  for (char ch : ins[1])
-    if (!has(ins[0], ch))
-      rfree += ch;
-  FailureOr<Value> l = permute(xs[0], ins[0], batch + lfree + contract);
-  FailureOr<Value> r = permute(xs[1], ins[1], batch + contract + rfree);
-  if (failed(l) || failed(r))
-    return failure();
-  int64_t b = product(batch), m = product(lfree), k = product(contract), n = product(rfree);
-  FailureOr<Value> mm = c.make<g::MatMulOp>({reshape(*l, {b, m, k}), reshape(*r, {b, k, n})});
-  if (failed(mm))
-    return failure();
-  std::string produced = batch + lfree + rfree;
-  SmallVector<int64_t> producedShape;
-  for (char ch : produced)
-    producedShape.push_back(size[ch]);
-  return c.done(permute(reshape(*mm, producedShape), produced, out));
+  return c.done(g::createEinsum(c.b, c.loc, *given, xs));
 }
 
 /// The vector p-norm of x over `dims` (all when empty): p = 2 is

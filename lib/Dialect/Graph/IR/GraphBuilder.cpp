@@ -7,7 +7,11 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
 #include <limits>
+#include <map>
 
 using namespace mlir;
 
@@ -586,6 +590,127 @@ FailureOr<Value> createConvTranspose2d(OpBuilder &builder, Location loc, Value x
       {i64Array(builder, "pads", {padBegin[0], padBegin[1], padEnd[0], padEnd[1]}),
        i64Array(builder, "dilations", p.dilations),
        builder.getNamedAttr("group", builder.getI64IntegerAttr(g))});
+}
+
+FailureOr<Value> createEinsum(OpBuilder &builder, Location loc, StringRef equation,
+                              ValueRange operands) {
+  auto unsupported = [&](const Twine &why) {
+    return emitError(loc) << "unsupported: einsum '" << equation << "' " << why;
+  };
+  std::string eq;
+  for (char ch : equation)
+    if (ch != ' ')
+      eq += ch;
+  if (eq.find("...") != std::string::npos)
+    return unsupported("(an ellipsis '...' is not supported)");
+  size_t arrow = eq.find("->");
+  SmallVector<StringRef> parts;
+  StringRef(eq).take_front(arrow).split(parts, ',');
+  SmallVector<std::string> ins;
+  for (StringRef part : parts)
+    ins.push_back(part.str());
+  if (ins.size() != operands.size() || ins.empty() || ins.size() > 2)
+    return unsupported("with " + Twine(operands.size()) + " operands (one or two are supported)");
+  auto has = [](const std::string &s, char ch) { return s.find(ch) != std::string::npos; };
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    // Implicit output: the indices that occur once, alphabetically.
+    std::string all = ins.size() == 2 ? ins[0] + ins[1] : ins[0];
+    for (char ch : all)
+      if (std::count(all.begin(), all.end(), ch) == 1)
+        out += ch;
+    llvm::sort(out);
+  }
+  SmallVector<Value> xs(operands.begin(), operands.end());
+  std::map<char, int64_t> size;
+  for (size_t i = 0; i < ins.size(); ++i) {
+    auto t = cast<RankedTensorType>(xs[i].getType());
+    if (t.getRank() != int64_t(ins[i].size()))
+      return emitError(loc) << "einsum operand " << i << " has rank " << t.getRank()
+                            << ", the equation '" << ins[i] << "'";
+    for (auto [k, ch] : llvm::enumerate(ins[i])) {
+      if (!llvm::isAlpha(ch))
+        return emitError(loc) << "einsum '" << equation << "': '" << ch
+                              << "' is not an index letter";
+      if (std::count(ins[i].begin(), ins[i].end(), ch) > 1)
+        return unsupported("repeats an index within an operand");
+      int64_t d = t.getDimSize(k);
+      if (size.count(ch) && size[ch] != d)
+        return emitError(loc) << "einsum index '" << ch << "' has sizes " << size[ch]
+                              << " and " << d;
+      size[ch] = d;
+    }
+  }
+  for (char ch : out)
+    if (!size.count(ch) || std::count(out.begin(), out.end(), ch) > 1)
+      return emitError(loc) << "einsum output index '" << ch << "' is unknown or repeated";
+  auto array = [&](StringRef name, ArrayRef<int64_t> v) { return i64Array(builder, name, v); };
+  // Sum away what only one operand has and the output lacks.
+  for (size_t i = 0; i < ins.size(); ++i) {
+    const std::string &other = ins.size() == 2 ? ins[1 - i] : std::string();
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (auto [k, ch] : llvm::enumerate(ins[i])) {
+      if (!has(out, ch) && !has(other, ch))
+        axes.push_back(k);
+      else
+        kept += ch;
+    }
+    if (axes.empty())
+      continue;
+    FailureOr<Value> r = createInferred<ReduceSumOp>(
+        builder, loc, {xs[i]},
+        {array("axes", axes), builder.getNamedAttr("keepdims", builder.getBoolAttr(false))});
+    if (failed(r))
+      return failure();
+    xs[i] = *r;
+    ins[i] = kept;
+  }
+  auto permute = [&](Value x, const std::string &from, const std::string &to) -> FailureOr<Value> {
+    if (from == to)
+      return x;
+    SmallVector<int64_t> perm;
+    for (char ch : to)
+      perm.push_back(from.find(ch));
+    return createInferred<TransposeOp>(builder, loc, {x}, {array("perm", perm)});
+  };
+  auto reshape = [&](Value x, ArrayRef<int64_t> shape) -> Value {
+    return ReshapeOp::create(builder, loc, cast<RankedTensorType>(x.getType()).clone(shape), x);
+  };
+  auto product = [&](const std::string &idx) {
+    int64_t p = 1;
+    for (char ch : idx)
+      p *= size[ch];
+    return p;
+  };
+  if (ins.size() == 1)
+    return permute(xs[0], ins[0], out);
+  std::string batch, lfree, rfree, contract;
+  for (char ch : ins[0]) {
+    if (has(ins[1], ch))
+      (has(out, ch) ? batch : contract) += ch;
+    else
+      lfree += ch;
+  }
+  for (char ch : ins[1])
+    if (!has(ins[0], ch))
+      rfree += ch;
+  FailureOr<Value> l = permute(xs[0], ins[0], batch + lfree + contract);
+  FailureOr<Value> r = permute(xs[1], ins[1], batch + contract + rfree);
+  if (failed(l) || failed(r))
+    return failure();
+  int64_t b = product(batch), m = product(lfree), k = product(contract), n = product(rfree);
+  FailureOr<Value> mm =
+      createInferred<MatMulOp>(builder, loc, {reshape(*l, {b, m, k}), reshape(*r, {b, k, n})});
+  if (failed(mm))
+    return failure();
+  std::string produced = batch + lfree + rfree;
+  SmallVector<int64_t> producedShape;
+  for (char ch : produced)
+    producedShape.push_back(size[ch]);
+  return permute(reshape(*mm, producedShape), produced, out);
 }
 
 FailureOr<Value> createBorderPad(OpBuilder &builder, Location loc, Value x,

@@ -134,6 +134,16 @@ llvm::FailureOr<mlir::Value> createCumSum(mlir::OpBuilder &builder, mlir::Locati
                                           mlir::Value x, int64_t axis, bool exclusive,
                                           bool reverse);
 
+/// Einsum (ONNX Einsum, torch.einsum) over one or two operands, without
+/// `...` and without an index repeated within an operand; the output is
+/// given after `->` or, without it, is every index that occurs once, in
+/// alphabetical order. Indices only one operand has and the output lacks are
+/// summed first (reduce_sum); then [batch, free, contracted] x [batch,
+/// contracted, free] is one batched matmul between transposes and reshapes.
+/// Other forms are an "unsupported" error at `loc`.
+llvm::FailureOr<mlir::Value> createEinsum(mlir::OpBuilder &builder, mlir::Location loc,
+                                          llvm::StringRef equation, mlir::ValueRange operands);
+
 /// How createBorderPad fills.
 enum class BorderPad {
   Reflect, ///< mirrored without the edge: [c b | a b c d | c b]
