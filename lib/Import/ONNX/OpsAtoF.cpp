@@ -363,29 +363,34 @@ static LogicalResult importCumSum(NodeBinder &b) {
 static LogicalResult importConvTranspose(NodeBinder &b) {
   if (failed(b.requireInputs(2, 3)))
     return failure();
-  if (b.rank(0) != 4 || b.rank(1) != 4)
-    return b.emitUnsupported() << "only 2-D transposed convolution is supported; filter '"
-                               << b.node.input(1) << "' has rank " << b.rank(1);
+  if ((b.rank(1) != 4 && b.rank(1) != 3) || b.rank(0) != b.rank(1))
+    return b.emitUnsupported() << "only 1-D and 2-D transposed convolutions are supported; "
+                                  "input '"
+                               << b.node.input(0) << "' has rank " << b.rank(0) << ", filter '"
+                               << b.node.input(1) << "' rank " << b.rank(1);
+  // n spatial axes; a 1-D one runs as 2-D over [N, C, 1, L].
+  const size_t n = b.rank(0) - 2;
   ArrayRef<int64_t> in = b.shape(0).drop_front(2), kernel = b.shape(1).drop_front(2);
-  auto pairAttr = [&](StringRef name, int64_t dflt) -> FailureOr<SmallVector<int64_t, 2>> {
+  auto listAttr = [&](StringRef name, int64_t dflt) -> FailureOr<SmallVector<int64_t, 2>> {
     std::optional<SmallVector<int64_t>> v = b.attrInts(name);
     if (!v)
-      return SmallVector<int64_t, 2>{dflt, dflt};
-    if (v->size() != 2) {
-      b.emitError() << name << " has " << v->size() << " values, expected 2";
+      return SmallVector<int64_t, 2>(n, dflt);
+    if (v->size() != n) {
+      b.emitError() << name << " has " << v->size() << " values, expected " << n;
       return failure();
     }
     return SmallVector<int64_t, 2>(v->begin(), v->end());
   };
   graph::ConvTransposeParams p;
-  FailureOr<SmallVector<int64_t, 2>> strides = pairAttr("strides", 1),
-                                     dilations = pairAttr("dilations", 1),
-                                     outputPadding = pairAttr("output_padding", 0);
+  FailureOr<SmallVector<int64_t, 2>> strides = listAttr("strides", 1),
+                                     dilations = listAttr("dilations", 1),
+                                     outputPadding = listAttr("output_padding", 0);
   if (failed(strides) || failed(dilations) || failed(outputPadding))
     return failure();
   p.strides = *strides;
   p.dilations = *dilations;
   p.outputPadding = *outputPadding;
+  p.pads.assign(2 * n, 0);
   p.group = b.attrInt("group", 1);
   if (std::optional<SmallVector<int64_t>> k = b.attrInts("kernel_shape");
       k && ArrayRef<int64_t>(*k) != kernel)
@@ -393,14 +398,14 @@ static LogicalResult importConvTranspose(NodeBinder &b) {
                          << formatShape(b.shape(1));
   std::string autoPad = b.attrString("auto_pad", "NOTSET");
   std::optional<SmallVector<int64_t>> outputShape = b.attrInts("output_shape");
-  if (outputShape && outputShape->size() > 2)
-    outputShape = SmallVector<int64_t>(ArrayRef<int64_t>(*outputShape).take_back(2));
-  if (outputShape && outputShape->size() != 2)
-    return b.emitError() << "output_shape must give the 2 spatial sizes";
+  if (outputShape && outputShape->size() > n)
+    outputShape = SmallVector<int64_t>(ArrayRef<int64_t>(*outputShape).take_back(n));
+  if (outputShape && outputShape->size() != n)
+    return b.emitError() << "output_shape must give the " << n << " spatial sizes";
   if (autoPad == "VALID") {
-    p.pads = {0, 0, 0, 0};
+    // All zero.
   } else if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int i = 0; i < 2; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       int64_t out = outputShape ? (*outputShape)[i] : in[i] * p.strides[i];
       int64_t total = p.strides[i] * (in[i] - 1) + p.outputPadding[i] +
                       (kernel[i] - 1) * p.dilations[i] + 1 - out;
@@ -408,12 +413,12 @@ static LogicalResult importConvTranspose(NodeBinder &b) {
       int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       bool upper = autoPad == "SAME_UPPER";
       p.pads[i] = upper ? half : total - half;
-      p.pads[i + 2] = upper ? total - half : half;
+      p.pads[i + n] = upper ? total - half : half;
     }
   } else if (autoPad == "NOTSET") {
     if (std::optional<SmallVector<int64_t>> pads = b.attrInts("pads")) {
-      if (pads->size() != 4)
-        return b.emitError() << "pads has " << pads->size() << " values, expected 4";
+      if (pads->size() != 2 * n)
+        return b.emitError() << "pads has " << pads->size() << " values, expected " << 2 * n;
       p.pads.assign(pads->begin(), pads->end());
     }
   } else {
@@ -428,10 +433,21 @@ static LogicalResult importConvTranspose(NodeBinder &b) {
   FailureOr<Value> bias = b.optionalFloatValue(2);
   if (failed(bias))
     return failure();
-  FailureOr<Value> y = graph::createConvTranspose2d(b.builder(), b.loc, *x, *w, *bias, p);
+  Value input = *x, filter = *w;
+  if (n == 1) {
+    p.strides.insert(p.strides.begin(), 1);
+    p.dilations.insert(p.dilations.begin(), 1);
+    p.outputPadding.insert(p.outputPadding.begin(), 0);
+    p.pads = {0, p.pads[0], 0, p.pads[1]};
+    input = liftNCL(b, input);
+    ArrayRef<int64_t> ws = b.shape(1);
+    filter = graph::reshapeParameter(b.builder(), b.loc, filter, {ws[0], ws[1], 1, ws[2]},
+                                     "conv_transpose1d");
+  }
+  FailureOr<Value> y = graph::createConvTranspose2d(b.builder(), b.loc, input, filter, *bias, p);
   if (failed(y))
     return failure();
-  b.setResult(0, *y);
+  b.setResult(0, n == 1 ? unliftNCL(b, *y) : *y);
   return success();
 }
 

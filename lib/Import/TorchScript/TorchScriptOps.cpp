@@ -468,19 +468,27 @@ LogicalResult transposedConvolution(Importer &imp, Node *node, size_t strideArg,
                                     size_t padArg, size_t outputPaddingArg,
                                     size_t groupArg, size_t dilationArg) {
   Ctx c(imp, node);
-  auto stride = pair(imp.getIntList(node, strideArg));
-  auto padding = imp.getIntList(node, padArg);
-  auto outputPadding = pair(imp.getIntList(node, outputPaddingArg));
-  auto dilation = pair(imp.getIntList(node, dilationArg));
-  std::optional<int64_t> groups = imp.getInt(node, groupArg);
-  std::optional<SmallVector<int64_t>> pads =
-      padding ? pads4(*padding) : std::nullopt;
-  if (!stride || !pads || !outputPadding || !dilation || !groups)
-    return c.fail("only 2-D transposed convolution with constant stride, "
-                  "padding, output_padding, dilation and groups is supported");
   FailureOr<SmallVector<Value>> inputs = inputWeightBias(imp, node);
   if (failed(inputs))
     return failure();
+  bool oneD = typeOf((*inputs)[0]).getRank() == 3 && typeOf((*inputs)[1]).getRank() == 3;
+  auto padding = imp.getIntList(node, padArg);
+  std::optional<int64_t> groups = imp.getInt(node, groupArg);
+  std::optional<SmallVector<int64_t>> stride, pads, outputPadding, dilation;
+  if (oneD) {
+    stride = lift1d(imp.getIntList(node, strideArg), 1);
+    outputPadding = lift1d(imp.getIntList(node, outputPaddingArg), 0);
+    dilation = lift1d(imp.getIntList(node, dilationArg), 1);
+    pads = liftPads1d(padding);
+  } else {
+    stride = pair(imp.getIntList(node, strideArg));
+    outputPadding = pair(imp.getIntList(node, outputPaddingArg));
+    dilation = pair(imp.getIntList(node, dilationArg));
+    pads = padding ? pads4(*padding) : std::nullopt;
+  }
+  if (!stride || !pads || !outputPadding || !dilation || !groups)
+    return c.fail("only 1-D and 2-D transposed convolutions with constant stride, "
+                  "padding, output_padding, dilation and groups are supported");
   g::ConvTransposeParams p;
   p.strides.assign(stride->begin(), stride->end());
   p.pads.assign(pads->begin(), pads->end());
@@ -488,7 +496,13 @@ LogicalResult transposedConvolution(Importer &imp, Node *node, size_t strideArg,
   p.dilations.assign(dilation->begin(), dilation->end());
   p.group = *groups;
   Value bias = inputs->size() > 2 ? (*inputs)[2] : Value();
-  return c.done(g::createConvTranspose2d(c.b, c.loc, (*inputs)[0], (*inputs)[1], bias, p));
+  if (!oneD)
+    return c.done(g::createConvTranspose2d(c.b, c.loc, (*inputs)[0], (*inputs)[1], bias, p));
+  RankedTensorType wt = typeOf((*inputs)[1]);
+  Value w = g::reshapeParameter(c.b, c.loc, (*inputs)[1],
+                                {wt.getDimSize(0), wt.getDimSize(1), 1, wt.getDimSize(2)},
+                                "conv_transpose1d");
+  return doneUnlifted(c, g::createConvTranspose2d(c.b, c.loc, liftNCL(c, (*inputs)[0]), w, bias, p));
 }
 
 /// aten::_convolution(input, weight, bias, stride, padding, dilation,
@@ -502,8 +516,8 @@ LogicalResult underscoreConvolution(Importer &imp, Node *node) {
   return convolution(imp, node, 3, 4, 5, 8);
 }
 
-/// aten::conv_transpose2d(input, weight, bias, stride, padding,
-/// output_padding, groups, dilation).
+/// aten::conv_transpose2d / conv_transpose1d(input, weight, bias, stride,
+/// padding, output_padding, groups, dilation).
 LogicalResult convTranspose2d(Importer &imp, Node *node) {
   return transposedConvolution(imp, node, 3, 4, 5, 6, 7);
 }
@@ -865,6 +879,7 @@ const llvm::StringMap<Handler> &torchscript::getHandlers() {
     h["aten::ceil"] = unary<g::CeilOp>;
     h["aten::conv1d"] = conv2d;
     h["aten::conv2d"] = conv2d;
+    h["aten::conv_transpose1d"] = convTranspose2d;
     h["aten::conv_transpose2d"] = convTranspose2d;
     h["aten::cos"] = unary<g::CosOp>;
     h["aten::div"] = divide;
