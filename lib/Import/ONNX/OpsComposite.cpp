@@ -182,6 +182,50 @@ LogicalResult importSoftsign(NodeBinder &b) {
   });
 }
 
+/// LRN (AlexNet, GoogLeNet): x / (bias + alpha / size * sum of x^2 over the
+/// `size` channels around each)^beta. The channel window sum is an average
+/// pool (count_include_pad) over x^2 viewed as [N, 1, C, H * W].
+LogicalResult importLRN(NodeBinder &b) {
+  if (failed(b.requireInputs(1, 1)))
+    return failure();
+  ArrayRef<int64_t> s = b.shape(0);
+  if (s.size() < 3)
+    return b.emitError() << "expects an input of rank 3 or more, got " << s.size();
+  int64_t size = b.attrInt("size", 0);
+  if (size < 1 || size > 1024)
+    return b.emitError() << "size " << size << " must be in 1..1024";
+  double alpha = b.attrFloat("alpha", 1e-4f), beta = b.attrFloat("beta", 0.75f),
+         bias = b.attrFloat("bias", 1.0f);
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  Composer c{b};
+  OpBuilder &ob = b.builder();
+  FailureOr<Value> sq = c.binary<graph::MulOp>(*x, *x);
+  if (failed(sq))
+    return failure();
+  int64_t spatial = numElements(s.drop_front(2));
+  Value view = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(*sq, {s[0], 1, s[1], spatial}),
+                                        *sq);
+  // ONNX's window: floor((size - 1) / 2) channels before, ceil after.
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  FailureOr<Operation *> avg = b.createInferred<graph::AveragePoolOp>(
+      view, ob.getDenseI64ArrayAttr({size, 1}), ob.getDenseI64ArrayAttr({1, 1}),
+      ob.getDenseI64ArrayAttr({before, 0, after, 0}), ob.getDenseI64ArrayAttr({1, 1}),
+      ob.getBoolAttr(false), ob.getBoolAttr(true));
+  if (failed(avg))
+    return failure();
+  Value mean = graph::ReshapeOp::create(ob, b.loc, x->getType(), (*avg)->getResult(0));
+  FailureOr<Value> scaled = c.withScalar<graph::MulOp>(mean, alpha);
+  FailureOr<Value> base = c.withScalar<graph::AddOp>(scaled, bias);
+  FailureOr<Value> denom = c.withScalar<graph::PowOp>(base, beta);
+  FailureOr<Value> y = c.binary<graph::DivOp>(*x, denom);
+  if (failed(y))
+    return failure();
+  b.setResult(0, *y);
+  return success();
+}
+
 /// Einsum (opset 12): graph::createEinsum.
 LogicalResult importEinsum(NodeBinder &b) {
   if (failed(b.requireVariadicInputs(1)))
@@ -917,6 +961,7 @@ void neuron::onnx_import::populateOpsComposite(OpTable &t) {
   t.onOp("Tile", 11, importTile);
   t.onOp("Celu", 12, importCelu);
   t.onOp("Einsum", 12, importEinsum);
+  t.onOp("LRN", 11, importLRN);
   t.onOp("Elu", 11, importElu);
   t.onOp("LeakyRelu", 11, importLeakyRelu);
   t.onOp("LogSoftmax", 11, importLogSoftmax);
