@@ -57,6 +57,15 @@ struct Ctx {
   LogicalResult fail(const Twine &message) { return imp.error(node, message); }
 };
 
+/// In-place variants (relu_, add_) compute the same value; the importer
+/// rebinds the mutated input to the result, as the traced code reads it.
+template <Handler H> LogicalResult inPlace(Importer &imp, Node *node) {
+  if (failed(H(imp, node)))
+    return failure();
+  imp.lookup(node->input(0)) = imp.lookup(node->output(0));
+  return success();
+}
+
 inline RankedTensorType typeOf(Value v) {
   return cast<RankedTensorType>(v.getType());
 }

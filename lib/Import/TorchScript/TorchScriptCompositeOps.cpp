@@ -168,6 +168,216 @@ template <bool Upper> LogicalResult triangle(Importer &imp, Node *node) {
   return c.done(g::createTriangular(c.b, c.loc, *x, *k, Upper));
 }
 
+/// Builds activations for one node on a float tensor (an integer one is
+/// cast to f32, as torch promotes it), with scalars of its element type.
+struct Act {
+  Ctx &c;
+  Value x;
+  Value scalar(double v) {
+    return c.imp.splat(c.loc, RankedTensorType::get({}, typeOf(x).getElementType()), v);
+  }
+  template <typename OpTy> FailureOr<Value> un(FailureOr<Value> a) {
+    if (failed(a))
+      return failure();
+    return c.make<OpTy>({*a});
+  }
+  template <typename OpTy> FailureOr<Value> bin(FailureOr<Value> a, FailureOr<Value> b) {
+    if (failed(a) || failed(b))
+      return failure();
+    return c.make<OpTy>({*a, *b});
+  }
+  template <typename OpTy> FailureOr<Value> withScalar(FailureOr<Value> a, double v) {
+    return bin<OpTy>(a, scalar(v));
+  }
+  /// relu(x) + alpha * (exp(min(x, 0) * inputScale) - 1).
+  FailureOr<Value> elu(double alpha, double inputScale) {
+    FailureOr<Value> n = withScalar<g::MinOp>(x, 0.0);
+    if (inputScale != 1.0)
+      n = withScalar<g::MulOp>(n, inputScale);
+    FailureOr<Value> e = withScalar<g::SubOp>(un<g::ExpOp>(n), 1.0);
+    return bin<g::AddOp>(un<g::ReluOp>(x), withScalar<g::MulOp>(e, alpha));
+  }
+  /// log(1 + exp(x)) as relu(x) + log(1 + exp(-|x|)) (no overflow).
+  FailureOr<Value> softplus(Value v) {
+    FailureOr<Value> negAbs = un<g::NegOp>(un<g::AbsOp>(v));
+    FailureOr<Value> log = un<g::LogOp>(withScalar<g::AddOp>(un<g::ExpOp>(negAbs), 1.0));
+    return bin<g::AddOp>(un<g::ReluOp>(v), log);
+  }
+};
+
+FailureOr<Value> floatInput(Ctx &c, size_t i) {
+  FailureOr<Value> x = c.imp.getTensor(c.node, i);
+  if (failed(x))
+    return failure();
+  if (!isa<FloatType>(typeOf(*x).getElementType()))
+    return c.imp.castTo(c.loc, *x, c.b.getF32Type());
+  return *x;
+}
+
+/// aten::leaky_relu(x, negative_slope=0.01): relu(x) + slope * min(x, 0).
+LogicalResult leakyRelu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> slope =
+      node->inputs().size() > 1 ? imp.getDouble(node, 1) : std::optional<double>(0.01);
+  if (!slope)
+    return c.fail("negative_slope must be a number known at import time");
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  FailureOr<Value> scaled = a.withScalar<g::MulOp>(a.withScalar<g::MinOp>(*x, 0.0), *slope);
+  return c.done(a.bin<g::AddOp>(a.un<g::ReluOp>(*x), scaled));
+}
+
+/// aten::elu(x, alpha=1, scale=1, input_scale=1) and selu(x), whose alpha and
+/// scale are fixed.
+template <bool Selu> LogicalResult elu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  double alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946,
+         inputScale = 1.0;
+  if (!Selu) {
+    std::optional<double> a = imp.getDouble(node, 1), s = imp.getDouble(node, 2),
+                          is = imp.getDouble(node, 3);
+    if (!a || !s || !is)
+      return c.fail("alpha, scale and input_scale must be numbers known at import time");
+    alpha = *a, scale = *s, inputScale = *is;
+  }
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  FailureOr<Value> y = a.elu(alpha, inputScale);
+  return c.done(scale == 1.0 ? y : a.withScalar<g::MulOp>(y, scale));
+}
+
+/// aten::celu(x, alpha=1): relu(x) + alpha * (exp(min(x, 0) / alpha) - 1).
+LogicalResult celu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> alpha = imp.getDouble(node, 1);
+  if (!alpha || *alpha == 0)
+    return c.fail("alpha must be a nonzero number known at import time");
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  return c.done(a.elu(*alpha, 1.0 / *alpha));
+}
+
+/// aten::softplus(x, beta=1, threshold=20): softplus(beta x) / beta, in the
+/// overflow-free form (above the threshold both are x to float precision).
+LogicalResult softplus(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> beta = imp.getDouble(node, 1);
+  if (!beta || *beta == 0)
+    return c.fail("beta must be a nonzero number known at import time");
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  FailureOr<Value> bx = *beta == 1.0 ? FailureOr<Value>(*x) : a.withScalar<g::MulOp>(*x, *beta);
+  if (failed(bx))
+    return failure();
+  FailureOr<Value> y = a.softplus(*bx);
+  return c.done(*beta == 1.0 ? y : a.withScalar<g::DivOp>(y, *beta));
+}
+
+/// aten::mish(x) = x * tanh(softplus(x)) (YOLOv4).
+LogicalResult mish(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  return c.done(a.bin<g::MulOp>(*x, a.un<g::TanhOp>(a.softplus(*x))));
+}
+
+/// aten::prelu(x, weight): relu(x) + w * min(x, 0), w ([C] or [1]) along
+/// axis 1.
+LogicalResult prelu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = floatInput(c, 0), w = c.imp.getTensor(node, 1);
+  if (failed(x) || failed(w))
+    return failure();
+  RankedTensorType xt = typeOf(*x), wt = typeOf(*w);
+  int64_t n = wt.getNumElements();
+  if (wt.getRank() > 1 || (n != 1 && (xt.getRank() < 2 || xt.getDimSize(1) != n)))
+    return c.fail("weight of " + std::to_string(n) +
+                  " values must have one value or one per channel (axis 1)");
+  Value slope = *w;
+  if (n != 1) {
+    SmallVector<int64_t> shape(xt.getRank() - 1, 1);
+    shape[0] = n;
+    slope = g::reshapeParameter(c.b, c.loc, slope, shape, "prelu");
+  } else {
+    slope = g::reshapeParameter(c.b, c.loc, slope, {}, "prelu");
+  }
+  Act a{c, *x};
+  FailureOr<Value> neg = a.bin<g::MulOp>(a.withScalar<g::MinOp>(*x, 0.0), slope);
+  return c.done(a.bin<g::AddOp>(a.un<g::ReluOp>(*x), neg));
+}
+
+/// aten::log_softmax(x, dim, dtype?): (x - max) - log(sum(exp(x - max))).
+LogicalResult logSoftmax(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> dim = imp.getInt(node, 1);
+  if (!dim)
+    return c.fail("dim must be known at import time");
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  std::optional<int64_t> axis = g::normalizeAxis(*dim, typeOf(*x).getRank());
+  if (!axis)
+    return c.fail("dim " + std::to_string(*dim) + " is out of range");
+  if (node->inputs().size() > 2 && !imp.isNone(node, 2))
+    return c.fail("log_softmax with a dtype is not supported");
+  Act a{c, *x};
+  SmallVector<NamedAttribute> attrs = {c.array("axes", {*axis}), c.flag("keepdims", true)};
+  FailureOr<Value> max = c.make<g::ReduceMaxOp>({*x}, attrs);
+  FailureOr<Value> shifted = a.bin<g::SubOp>(*x, max);
+  FailureOr<Value> e = a.un<g::ExpOp>(shifted);
+  if (failed(e))
+    return failure();
+  FailureOr<Value> sum = c.make<g::ReduceSumOp>({*e}, attrs);
+  return c.done(a.bin<g::SubOp>(shifted, a.un<g::LogOp>(sum)));
+}
+
+/// aten::glu(x, dim=-1): first half * sigmoid(second half) along dim.
+LogicalResult glu(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> dim = imp.getInt(node, 1);
+  FailureOr<Value> x = floatInput(c, 0);
+  if (!dim || failed(x))
+    return dim ? failure() : c.fail("dim must be known at import time");
+  RankedTensorType xt = typeOf(*x);
+  std::optional<int64_t> axis = g::normalizeAxis(*dim, xt.getRank());
+  if (!axis || xt.getDimSize(*axis) % 2 != 0)
+    return c.fail("dim " + std::to_string(*dim) + " is out of range or of odd size");
+  int64_t half = xt.getDimSize(*axis) / 2;
+  FailureOr<Value> first = c.make<g::SliceOp>(
+      {*x}, {c.array("starts", {0}), c.array("ends", {half}), c.array("axes", {*axis})});
+  FailureOr<Value> second = c.make<g::SliceOp>(
+      {*x}, {c.array("starts", {half}), c.array("ends", {2 * half}), c.array("axes", {*axis})});
+  Act a{c, *x};
+  return c.done(a.bin<g::MulOp>(first, a.un<g::SigmoidOp>(second)));
+}
+
+/// aten::square(x) = x * x; log2 / log10 as log(x) / log(base).
+LogicalResult square(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = imp.getTensor(node, 0);
+  if (failed(x))
+    return failure();
+  return c.done(c.make<g::MulOp>({*x, *x}));
+}
+template <int Base> LogicalResult logBase(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  Act a{c, *x};
+  return c.done(a.withScalar<g::DivOp>(a.un<g::LogOp>(*x), std::log(double(Base))));
+}
+
 /// aten::flip(input, dims): a slice with step -1 along each dim.
 LogicalResult flip(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -588,6 +798,21 @@ void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Hand
   h["aten::clamp_min"] = clampOneSide;
   h["aten::einsum"] = einsum;
   h["aten::flip"] = flip;
+  h["aten::celu"] = celu;
+  h["aten::elu"] = elu<false>;
+  h["aten::elu_"] = inPlace<elu<false>>;
+  h["aten::glu"] = glu;
+  h["aten::leaky_relu"] = leakyRelu;
+  h["aten::leaky_relu_"] = inPlace<leakyRelu>;
+  h["aten::log10"] = logBase<10>;
+  h["aten::log2"] = logBase<2>;
+  h["aten::log_softmax"] = logSoftmax;
+  h["aten::mish"] = mish;
+  h["aten::prelu"] = prelu;
+  h["aten::selu"] = elu<true>;
+  h["aten::selu_"] = inPlace<elu<true>>;
+  h["aten::softplus"] = softplus;
+  h["aten::square"] = square;
   h["aten::tril"] = triangle<false>;
   h["aten::triu"] = triangle<true>;
   h["aten::frobenius_norm"] = frobeniusNorm;

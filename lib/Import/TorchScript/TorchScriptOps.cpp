@@ -841,15 +841,6 @@ template <bool isMax> LogicalResult maxMin(Importer &imp, Node *node) {
 
 } // namespace
 
-/// In-place variants (relu_, add_) compute the same value; the importer
-/// rebinds the mutated input to the result, as the traced code reads it.
-template <Handler H> static LogicalResult inPlace(Importer &imp, Node *node) {
-  if (failed(H(imp, node)))
-    return failure();
-  imp.lookup(node->input(0)) = imp.lookup(node->output(0));
-  return success();
-}
-
 const llvm::StringMap<Handler> &torchscript::getHandlers() {
   static const llvm::StringMap<Handler> handlers = [] {
     llvm::StringMap<Handler> h;
