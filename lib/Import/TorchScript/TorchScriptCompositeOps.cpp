@@ -378,6 +378,64 @@ template <int Base> LogicalResult logBase(Importer &imp, Node *node) {
   return c.done(a.withScalar<g::DivOp>(a.un<g::LogOp>(*x), std::log(double(Base))));
 }
 
+/// aten::baddbmm(input, batch1, batch2, beta=1, alpha=1): beta * input +
+/// alpha * (batch1 @ batch2) (BLOOM's and Falcon's attention scores).
+LogicalResult baddbmm(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<double> beta = imp.getDouble(node, 3), alpha = imp.getDouble(node, 4);
+  if (!beta || !alpha)
+    return c.fail("beta and alpha must be numbers known at import time");
+  FailureOr<Value> in = imp.getTensor(node, 0), b1 = imp.getTensor(node, 1),
+                   b2 = imp.getTensor(node, 2);
+  if (failed(in) || failed(b1) || failed(b2))
+    return failure();
+  Act a{c, *b1};
+  FailureOr<Value> product = c.make<g::MatMulOp>({*b1, *b2});
+  if (*alpha != 1.0)
+    product = a.withScalar<g::MulOp>(product, *alpha);
+  if (*beta == 0.0)
+    return c.done(product);
+  FailureOr<Value> scaled = *beta == 1.0 ? FailureOr<Value>(*in) : a.withScalar<g::MulOp>(*in, *beta);
+  return c.done(a.bin<g::AddOp>(scaled, product));
+}
+
+/// aten::logsumexp(x, dim, keepdim=False): max + log(sum(exp(x - max))).
+LogicalResult logsumexp(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<SmallVector<int64_t>> dims = imp.getIntList(node, 1);
+  std::optional<bool> keepdim = imp.getBool(node, 2);
+  if (!dims || !keepdim)
+    return c.fail("dim and keepdim must be known at import time");
+  FailureOr<Value> x = floatInput(c, 0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = typeOf(*x);
+  SmallVector<int64_t> axes;
+  for (int64_t d : *dims) {
+    std::optional<int64_t> axis = g::normalizeAxis(d, xt.getRank());
+    if (!axis)
+      return c.fail("dim " + std::to_string(d) + " is out of range");
+    axes.push_back(*axis);
+  }
+  Act a{c, *x};
+  SmallVector<NamedAttribute> keep = {c.array("axes", axes), c.flag("keepdims", true)};
+  FailureOr<Value> max = c.make<g::ReduceMaxOp>({*x}, keep);
+  FailureOr<Value> e = a.un<g::ExpOp>(a.bin<g::SubOp>(*x, max));
+  if (failed(e))
+    return failure();
+  FailureOr<Value> sum = c.make<g::ReduceSumOp>({*e}, keep);
+  FailureOr<Value> y = a.bin<g::AddOp>(a.un<g::LogOp>(sum), max);
+  if (failed(y) || *keepdim)
+    return c.done(y);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < xt.getRank(); ++d)
+    if (!llvm::is_contained(axes, d) && !axes.empty())
+      shape.push_back(xt.getDimSize(d));
+  return c.done(
+      g::ReshapeOp::create(c.b, c.loc, RankedTensorType::get(shape, xt.getElementType()), *y)
+          .getResult());
+}
+
 /// aten::flip(input, dims): a slice with step -1 along each dim.
 LogicalResult flip(Importer &imp, Node *node) {
   Ctx c(imp, node);
@@ -798,7 +856,9 @@ void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Hand
   h["aten::clamp_min"] = clampOneSide;
   h["aten::einsum"] = einsum;
   h["aten::flip"] = flip;
+  h["aten::baddbmm"] = baddbmm;
   h["aten::celu"] = celu;
+  h["aten::logsumexp"] = logsumexp;
   h["aten::elu"] = elu<false>;
   h["aten::elu_"] = inPlace<elu<false>>;
   h["aten::glu"] = glu;
