@@ -98,6 +98,44 @@ LogicalResult lowerUnary(NodeBinder &b, Lowering lower) {
   return success();
 }
 
+/// The input of a softmax-like op along `axis` and the axis to use: before
+/// opset 13 the input is coerced to 2-D at `axis` (reshaped unless `axis` is
+/// already the last).
+struct AxisInput {
+  Value in;
+  int64_t axis;
+};
+FailureOr<AxisInput> softmaxInput(NodeBinder &b) {
+  bool coerce = b.opset < 13;
+  int64_t rank = b.rank(0), given = b.attrInt("axis", coerce ? 1 : -1);
+  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
+  if (!axis)
+    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
+  FailureOr<Value> x = b.floatValue(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> shape = b.shape(0);
+  if (coerce && *axis != rank - 1) {
+    SmallVector<int64_t> flat{numElements(shape.take_front(*axis)),
+                              numElements(shape.drop_front(*axis))};
+    Value in = graph::ReshapeOp::create(b.builder(), b.loc, NodeBinder::withShape(*x, flat), *x);
+    return AxisInput{in, 1};
+  }
+  return AxisInput{*x, coerce ? rank - 1 : *axis};
+}
+
+/// An i64 constant 0, 1, ..., n - 1 along `axis` of a rank-`rank` shape of
+/// ones elsewhere (positions to compare indices with).
+FailureOr<Value> positionsAlong(NodeBinder &b, int64_t n, int64_t rank, int64_t axis) {
+  SmallVector<int64_t> iota, shape(rank, 1);
+  shape[axis] = n;
+  for (int64_t i = 0; i < n; ++i)
+    iota.push_back(i);
+  ConstTensor positions = ConstTensor::ofInts(iota, TensorProto::INT64);
+  positions.shape.assign(shape.begin(), shape.end());
+  return b.importer.materialize(positions, b.node.op_type(), b.loc);
+}
+
 LogicalResult importLeakyRelu(NodeBinder &b) {
   double alpha = b.attrFloat("alpha", 0.01f);
   return lowerUnary(b, [&](Composer &c, Value x) {
@@ -249,27 +287,12 @@ LogicalResult importEinsum(NodeBinder &b) {
 LogicalResult importLogSoftmax(NodeBinder &b) {
   if (failed(b.requireInputs(1, 1)))
     return failure();
-  bool coerce = b.opset < 13;
-  int64_t rank = b.rank(0), given = b.attrInt("axis", coerce ? 1 : -1);
-  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
-  if (!axis)
-    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
-  FailureOr<Value> x = b.floatValue(0);
-  if (failed(x))
+  FailureOr<AxisInput> input = softmaxInput(b);
+  if (failed(input))
     return failure();
   Composer c{b};
-  ArrayRef<int64_t> shape = b.shape(0);
-  Value in = *x;
-  int64_t reduceAxis = *axis;
-  OpBuilder &ob = b.builder();
-  if (coerce && *axis != rank - 1) {
-    SmallVector<int64_t> flat{numElements(shape.take_front(*axis)),
-                              numElements(shape.drop_front(*axis))};
-    in = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(in, flat), in);
-    reduceAxis = 1;
-  } else if (coerce) {
-    reduceAxis = rank - 1;
-  }
+  Value in = input->in;
+  int64_t reduceAxis = input->axis;
   FailureOr<Value> max = c.reduce<graph::ReduceMaxOp>(in, {reduceAxis}, true);
   FailureOr<Value> shifted = c.binary<graph::SubOp>(in, max);
   if (failed(shifted))
@@ -283,8 +306,9 @@ LogicalResult importLogSoftmax(NodeBinder &b) {
   if (failed(y))
     return failure();
   Value out = *y;
-  if (out.getType() != x->getType())
-    out = graph::ReshapeOp::create(ob, b.loc, x->getType(), out);
+  RankedTensorType type = NodeBinder::withShape(out, b.shape(0));
+  if (out.getType() != type)
+    out = graph::ReshapeOp::create(b.builder(), b.loc, type, out);
   b.setResult(0, out);
   return success();
 }
@@ -330,37 +354,17 @@ LogicalResult importShrink(NodeBinder &b) {
 LogicalResult importHardmax(NodeBinder &b) {
   if (failed(b.requireInputs(1, 1)))
     return failure();
-  bool coerce = b.opset < 13;
-  int64_t rank = b.rank(0), given = b.attrInt("axis", coerce ? 1 : -1);
-  std::optional<int64_t> axis = graph::normalizeAxis(given, rank);
-  if (!axis)
-    return b.emitError() << "axis " << given << " is out of range for rank " << rank;
-  FailureOr<Value> x = b.floatValue(0);
-  if (failed(x))
+  FailureOr<AxisInput> input = softmaxInput(b);
+  if (failed(input))
     return failure();
   OpBuilder &ob = b.builder();
-  ArrayRef<int64_t> shape = b.shape(0);
-  Value in = *x;
-  int64_t a = *axis;
-  if (coerce) {
-    SmallVector<int64_t> flat{numElements(shape.take_front(a)), numElements(shape.drop_front(a))};
-    in = graph::ReshapeOp::create(ob, b.loc, NodeBinder::withShape(in, flat), in);
-    a = 1;
-  }
-  auto inType = cast<RankedTensorType>(in.getType());
-  int64_t dim = inType.getDimSize(a);
+  auto inType = cast<RankedTensorType>(input->in.getType());
+  int64_t a = input->axis;
   FailureOr<Operation *> arg = b.createInferred<graph::ArgMaxOp>(
-      in, ob.getI64IntegerAttr(a), ob.getBoolAttr(true), ob.getBoolAttr(false));
+      input->in, ob.getI64IntegerAttr(a), ob.getBoolAttr(true), ob.getBoolAttr(false));
   if (failed(arg))
     return failure();
-  SmallVector<int64_t> iotaShape(inType.getRank(), 1);
-  iotaShape[a] = dim;
-  SmallVector<int64_t> iota;
-  for (int64_t i = 0; i < dim; ++i)
-    iota.push_back(i);
-  ConstTensor positions = ConstTensor::ofInts(iota, TensorProto::INT64);
-  positions.shape.assign(iotaShape.begin(), iotaShape.end());
-  FailureOr<Value> pos = b.importer.materialize(positions, b.node.op_type(), b.loc);
+  FailureOr<Value> pos = positionsAlong(b, inType.getDimSize(a), inType.getRank(), a);
   if (failed(pos))
     return failure();
   FailureOr<Value> hit =
@@ -368,8 +372,9 @@ LogicalResult importHardmax(NodeBinder &b) {
   if (failed(hit))
     return failure();
   Value y = castElements(b, *hit, inType.getElementType());
-  if (coerce)
-    y = graph::ReshapeOp::create(ob, b.loc, x->getType(), y);
+  RankedTensorType type = NodeBinder::withShape(y, b.shape(0));
+  if (y.getType() != type)
+    y = graph::ReshapeOp::create(ob, b.loc, type, y);
   b.setResult(0, y);
   return success();
 }
@@ -423,13 +428,7 @@ LogicalResult importOneHot(NodeBinder &b) {
       b.createInferred<graph::UnsqueezeOp>(*fixed, ob.getDenseI64ArrayAttr({*axis}));
   if (failed(expanded))
     return failure();
-  SmallVector<int64_t> iota, iotaShape(rank, 1);
-  iotaShape[*axis] = depth;
-  for (int64_t i = 0; i < depth; ++i)
-    iota.push_back(i);
-  ConstTensor positions = ConstTensor::ofInts(iota, TensorProto::INT64);
-  positions.shape.assign(iotaShape.begin(), iotaShape.end());
-  FailureOr<Value> pos = b.importer.materialize(positions, b.node.op_type(), b.loc);
+  FailureOr<Value> pos = positionsAlong(b, depth, rank, *axis);
   if (failed(pos))
     return failure();
   FailureOr<Value> hit =
