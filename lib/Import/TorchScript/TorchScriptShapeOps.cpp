@@ -300,8 +300,9 @@ LogicalResult embedding(Importer &imp, Node *node) {
   return c.done(c.make<g::GatherOp>({*table, indices}, {c.i64("axis", 0)}));
 }
 
-/// aten::index_select(input, dim, index).
-LogicalResult indexSelect(Importer &imp, Node *node) {
+/// aten::index_select(input, dim, index) (graph.gather) and
+/// aten::gather(input, dim, index, sparse_grad=False) (graph.gather_elements).
+template <typename OpTy> LogicalResult gatherAlong(Importer &imp, Node *node) {
   Ctx c(imp, node);
   std::optional<int64_t> dim = imp.getInt(node, 1);
   FailureOr<Value> x = imp.getTensor(node, 0), ids = imp.getTensor(node, 2);
@@ -309,19 +310,7 @@ LogicalResult indexSelect(Importer &imp, Node *node) {
     return failure();
   if (!dim)
     return c.fail("dim must be known at import time");
-  return c.done(c.make<g::GatherOp>({*x, *ids}, {c.i64("axis", *dim)}));
-}
-
-/// aten::gather(input, dim, index, sparse_grad=False).
-LogicalResult gather(Importer &imp, Node *node) {
-  Ctx c(imp, node);
-  std::optional<int64_t> dim = imp.getInt(node, 1);
-  FailureOr<Value> x = imp.getTensor(node, 0), ids = imp.getTensor(node, 2);
-  if (failed(x) || failed(ids))
-    return failure();
-  if (!dim)
-    return c.fail("dim must be known at import time");
-  return c.done(c.make<g::GatherElementsOp>({*x, *ids}, {c.i64("axis", *dim)}));
+  return c.done(c.make<OpTy>({*x, *ids}, {c.i64("axis", *dim)}));
 }
 
 /// The dtype argument of aten::to / zeros_like / ..., or std::nullopt.
@@ -648,8 +637,8 @@ void neuron::torchscript::detail::registerShapeHandlers(
   h["aten::expand_as"] = expandAs;
   h["aten::feature_dropout"] = identity;
   h["aten::flatten"] = flatten;
-  h["aten::gather"] = gather;
-  h["aten::index_select"] = indexSelect;
+  h["aten::gather"] = gatherAlong<g::GatherElementsOp>;
+  h["aten::index_select"] = gatherAlong<g::GatherOp>;
   h["aten::masked_fill"] = maskedFill;
   h["aten::masked_fill_"] = maskedFillInPlace;
   h["aten::numel"] = numel;
