@@ -7,7 +7,9 @@
 // matmul between transposes, upsample_nearest2d / upsample_bilinear2d as
 // repeats or matmuls by constant resampling matrices, and aten::_native_multi_head_attention (the fast path that
 // nn.MultiheadAttention takes in eval mode under no_grad, e.g. torchvision's
-// ViT) as projections, per-head attention and the output projection.
+// ViT) as projections, per-head attention and the output projection, and
+// aten::_transformer_encoder_layer_fwd (nn.TransformerEncoderLayer's) as
+// that attention with layer norms and the feed-forward network.
 //
 //===----------------------------------------------------------------------===//
 #include "OpHelpers.h"
@@ -778,6 +780,53 @@ FailureOr<Value> splitHeads(Ctx &c, Value x, int64_t heads, bool keyT) {
   return c.make<g::TransposeOp>({r}, {c.array("perm", perm)});
 }
 
+/// Multi-head attention over [B, L, E] query / key / value, no mask: the
+/// packed [3E, E] in-projection and its bias at node inputs `qkvArg` and
+/// `qkvArg + 1`, the out-projection weight and bias at `projArg` and
+/// `projArg + 1`.
+FailureOr<Value> attention(Ctx &c, Value q, Value k, Value v, int64_t e, int64_t heads,
+                           size_t qkvArg, size_t projArg) {
+  SmallVector<Value> projected;
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> w = weightRows(c, qkvArg, i * e, (i + 1) * e);
+    FailureOr<Value> b = weightRows(c, qkvArg + 1, i * e, (i + 1) * e);
+    if (failed(w) || failed(b))
+      return failure();
+    FailureOr<Value> p = project(c, i == 0 ? q : i == 1 ? k : v, *w, *b);
+    if (failed(p))
+      return failure();
+    projected.push_back(*p);
+  }
+  FailureOr<Value> qh = splitHeads(c, projected[0], heads, false);
+  FailureOr<Value> kh = splitHeads(c, projected[1], heads, true);
+  FailureOr<Value> vh = splitHeads(c, projected[2], heads, false);
+  if (failed(qh) || failed(kh) || failed(vh))
+    return failure();
+  FailureOr<Value> scores = c.make<g::MatMulOp>({*qh, *kh});
+  if (failed(scores))
+    return failure();
+  Type et = typeOf(q).getElementType();
+  Value scale = c.imp.splat(c.loc, RankedTensorType::get({}, et),
+                            1.0 / std::sqrt(double(e / heads)));
+  FailureOr<Value> scaled = c.make<g::MulOp>({*scores, scale});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> probs = c.make<g::SoftmaxOp>({*scaled}, {c.i64("axis", -1)});
+  if (failed(probs))
+    return failure();
+  FailureOr<Value> ctx = c.make<g::MatMulOp>({*probs, *vh});
+  if (failed(ctx))
+    return failure();
+  FailureOr<Value> merged = c.make<g::TransposeOp>({*ctx}, {c.array("perm", {0, 2, 1, 3})});
+  if (failed(merged))
+    return failure();
+  Value joined = g::ReshapeOp::create(c.b, c.loc, typeOf(q), *merged);
+  FailureOr<Value> pw = c.imp.getTensor(c.node, projArg), pb = c.imp.getTensor(c.node, projArg + 1);
+  if (failed(pw) || failed(pb))
+    return failure();
+  return project(c, joined, *pw, *pb);
+}
+
 /// aten::_native_multi_head_attention(query, key, value, embed_dim,
 /// num_head, qkv_weight, qkv_bias, proj_weight, proj_bias, mask=None,
 /// need_weights=True, average_attn_weights=True, mask_type=None) ->
@@ -805,52 +854,83 @@ LogicalResult nativeMultiHeadAttention(Importer &imp, Node *node) {
   if (typeOf(*k).getShape() != typeOf(*v).getShape() ||
       typeOf(*k).getDimSize(0) != typeOf(*q).getDimSize(0))
     return c.fail("key and value must have the same shape, and the query's batch");
-  SmallVector<Value> projected;
-  for (int i = 0; i < 3; ++i) {
-    FailureOr<Value> w = weightRows(c, 5, i * e, (i + 1) * e);
-    FailureOr<Value> b = weightRows(c, 6, i * e, (i + 1) * e);
+  return c.done(attention(c, *q, *k, *v, e, *heads, 5, 7));
+}
+
+/// aten::_transformer_encoder_layer_fwd(src, embed_dim, num_heads,
+/// qkv_weight, qkv_bias, proj_weight, proj_bias, use_gelu, norm_first, eps,
+/// norm_weight_1, norm_bias_1, norm_weight_2, norm_bias_2, ffn_weight_1,
+/// ffn_bias_1, ffn_weight_2, ffn_bias_2, mask=None, mask_type=None): the
+/// fast path nn.TransformerEncoderLayer (batch_first) takes in eval mode
+/// under no_grad. Post-norm: x = LN1(x + SA(x)), x = LN2(x + FF(x));
+/// pre-norm (norm_first): x = x + SA(LN1(x)), x = x + FF(LN2(x)).
+LogicalResult transformerEncoderLayer(Importer &imp, Node *node) {
+  Ctx c(imp, node);
+  std::optional<int64_t> embed = imp.getInt(node, 1), heads = imp.getInt(node, 2);
+  std::optional<bool> useGelu = imp.getBool(node, 7), normFirst = imp.getBool(node, 8);
+  std::optional<double> eps = imp.getDouble(node, 9);
+  if (!embed || !heads || *embed <= 0 || *heads <= 0 || *embed % *heads != 0)
+    return c.fail("embed_dim and num_heads must be positive ints known at import time, "
+                  "num_heads dividing embed_dim");
+  if (!useGelu || !normFirst || !eps)
+    return c.fail("use_gelu, norm_first and eps must be known at import time");
+  if (node->inputs().size() > 18 && !imp.isNone(node, 18))
+    return c.fail("unsupported: an attention mask (only mask=None is supported)");
+  FailureOr<Value> src = imp.getTensor(node, 0);
+  if (failed(src))
+    return failure();
+  int64_t e = *embed;
+  if (typeOf(*src).getRank() != 3 || typeOf(*src).getDimSize(2) != e)
+    return c.fail("unsupported: src must be [batch, length, " + std::to_string(e) +
+                  "] (batch_first)");
+  auto layerNorm = [&](Value x, size_t weightArg) -> FailureOr<Value> {
+    FailureOr<Value> w = imp.getTensor(node, weightArg), b = imp.getTensor(node, weightArg + 1);
     if (failed(w) || failed(b))
       return failure();
-    FailureOr<Value> p = project(c, i == 0 ? *q : i == 1 ? *k : *v, *w, *b);
-    if (failed(p))
+    return c.make<g::LayerNormOp>({x, *w, *b}, {c.i64("axis", 2), c.f32("epsilon", *eps)});
+  };
+  auto feedForward = [&](Value x) -> FailureOr<Value> {
+    FailureOr<Value> w1 = imp.getTensor(node, 14), b1 = imp.getTensor(node, 15),
+                     w2 = imp.getTensor(node, 16), b2 = imp.getTensor(node, 17);
+    if (failed(w1) || failed(b1) || failed(w2) || failed(b2))
       return failure();
-    projected.push_back(*p);
+    FailureOr<Value> h = project(c, x, *w1, *b1);
+    if (failed(h))
+      return failure();
+    h = *useGelu ? c.make<g::GeluOp>({*h}, {c.attr("approximate", c.b.getStringAttr("none"))})
+                 : c.make<g::ReluOp>({*h});
+    if (failed(h))
+      return failure();
+    return project(c, *h, *w2, *b2);
+  };
+  Value x = *src;
+  if (*normFirst) {
+    FailureOr<Value> n1 = layerNorm(x, 10);
+    if (failed(n1))
+      return failure();
+    FailureOr<Value> sa = attention(c, *n1, *n1, *n1, e, *heads, 3, 5);
+    FailureOr<Value> r1 = failed(sa) ? sa : c.make<g::AddOp>({x, *sa});
+    FailureOr<Value> n2 = failed(r1) ? r1 : layerNorm(*r1, 12);
+    FailureOr<Value> ff = failed(n2) ? n2 : feedForward(*n2);
+    if (failed(ff))
+      return failure();
+    return c.done(c.make<g::AddOp>({*r1, *ff}));
   }
-  FailureOr<Value> qh = splitHeads(c, projected[0], *heads, false);
-  FailureOr<Value> kh = splitHeads(c, projected[1], *heads, true);
-  FailureOr<Value> vh = splitHeads(c, projected[2], *heads, false);
-  if (failed(qh) || failed(kh) || failed(vh))
+  FailureOr<Value> sa = attention(c, x, x, x, e, *heads, 3, 5);
+  FailureOr<Value> r1 = failed(sa) ? sa : c.make<g::AddOp>({x, *sa});
+  FailureOr<Value> n1 = failed(r1) ? r1 : layerNorm(*r1, 10);
+  FailureOr<Value> ff = failed(n1) ? n1 : feedForward(*n1);
+  FailureOr<Value> r2 = failed(ff) ? ff : c.make<g::AddOp>({*n1, *ff});
+  if (failed(r2))
     return failure();
-  FailureOr<Value> scores = c.make<g::MatMulOp>({*qh, *kh});
-  if (failed(scores))
-    return failure();
-  Type et = typeOf(*q).getElementType();
-  Value scale = imp.splat(c.loc, RankedTensorType::get({}, et),
-                          1.0 / std::sqrt(double(e / *heads)));
-  FailureOr<Value> scaled = c.make<g::MulOp>({*scores, scale});
-  if (failed(scaled))
-    return failure();
-  FailureOr<Value> probs = c.make<g::SoftmaxOp>({*scaled}, {c.i64("axis", -1)});
-  if (failed(probs))
-    return failure();
-  FailureOr<Value> ctx = c.make<g::MatMulOp>({*probs, *vh});
-  if (failed(ctx))
-    return failure();
-  FailureOr<Value> merged = c.make<g::TransposeOp>({*ctx}, {c.array("perm", {0, 2, 1, 3})});
-  if (failed(merged))
-    return failure();
-  RankedTensorType qt = typeOf(*q);
-  Value joined = g::ReshapeOp::create(c.b, c.loc, qt, *merged);
-  FailureOr<Value> pw = imp.getTensor(node, 7), pb = imp.getTensor(node, 8);
-  if (failed(pw) || failed(pb))
-    return failure();
-  return c.done(project(c, joined, *pw, *pb));
+  return c.done(layerNorm(*r2, 12));
 }
 
 } // namespace
 
 void neuron::torchscript::detail::registerCompositeHandlers(llvm::StringMap<Handler> &h) {
   h["aten::_native_multi_head_attention"] = nativeMultiHeadAttention;
+  h["aten::_transformer_encoder_layer_fwd"] = transformerEncoderLayer;
   h["aten::constant_pad_nd"] = constantPadNd;
   h["aten::clamp_max"] = clampOneSide;
   h["aten::clamp_min"] = clampOneSide;
